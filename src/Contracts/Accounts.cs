@@ -1,0 +1,35 @@
+namespace PlateOrleans.Contracts;
+
+/// <summary>An account as stored: the password only as a hash.</summary>
+[GenerateSerializer, Immutable, Alias("AccountRecord")]
+public sealed record AccountRecord
+{
+    [Id(0)] public required string Username { get; init; }
+    [Id(1)] public required string PasswordHash { get; init; }
+    [Id(2)] public required Role Role { get; init; }
+    [Id(3)] public string? Phone { get; init; }
+    [Id(4)] public UserType? UserType { get; init; }
+    /// <summary>Registration office of a citizen; the office an operator runs.</summary>
+    [Id(5)] public string? OfficeCode { get; init; }
+    /// <summary>ID number of a person, or unified social credit code of a unit.</summary>
+    [Id(6)] public string? IdNumber { get; init; }
+    [Id(7)] public DateTimeOffset? BlacklistedUntil { get; init; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A registered vehicle, as imported by its office.</summary>
+[GenerateSerializer, Immutable, Alias("VehicleRecord")]
+public sealed record VehicleRecord(
+    [property: Id(0)] string Vin,
+    [property: Id(1)] string CurrentPlate,
+    [property: Id(2)] PlateKind PlateKind,
+    [property: Id(3)] EnergyKind Energy,
+    [property: Id(4)] string OwnerIdNumber,
+    [property: Id(5)] string OfficeCode);
+
+/// <summary>A text message as the development outbox keeps it.</summary>
+[GenerateSerializer, Immutable, Alias("SmsMessage")]
+public sealed record SmsMessage(
+    [property: Id(0)] string Phone,
+    [property: Id(1)] string Text,
+    [property: Id(2)] DateTimeOffset SentAt);
