@@ -1,1 +1,43 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PlateOrleans.Api.Accounts;
+using PlateOrleans.Api.Admin;
+using PlateOrleans.Api.Auth;
+using PlateOrleans.Api.Demo;
+using PlateOrleans.Api.Hosting;
+using PlateOrleans.Api.Http;
+using PlateOrleans.Api.Offices;
+using PlateOrleans.Api.Operations;
+using PlateOrleans.Api.Selections;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.AddPlateOrleans();
+builder.Services.AddPlateProblems();
+builder.Services.AddPlateAuth(builder.Configuration);
+builder.Services.AddPlateRateLimiting(builder.Configuration);
+builder.Services.AddPlateOpenApi();
+builder.Services.AddHostedService<StartupSeeder>();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting();
+app.MapScalarApiReference("/docs", o => o.WithTitle("PlateOrleans API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+    .AllowAnonymous().DisableRateLimiting();
+app.MapHealth();
+app.MapAccounts();
+app.MapOffices();
+app.MapSelections();
+app.MapAdmin();
+app.MapDevOutbox(app.Configuration);
+
+app.Run();
+
+/// <summary>The API's entry point, public for <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -6,7 +6,8 @@ namespace PlateOrleans.Contracts;
 [Alias("PlateOrleans.IOfficeGrain")]
 public interface IOfficeGrain : IGrainWithStringKey
 {
-    [ReadOnly, Alias("Get")]
+    /// <remarks>Interleaves with everything: the pool asks for it while the office may be waiting on the pool.</remarks>
+    [AlwaysInterleave, Alias("Get")]
     Task<OfficeSnapshot?> GetAsync();
 
     /// <summary>Creates or updates the office; the settings must already be valid.</summary>
@@ -82,9 +83,9 @@ public interface IPlatePoolGrain : IGrainWithStringKey
     [AlwaysInterleave, Alias("GetCounts")]
     Task<IReadOnlyList<SeriesCounts>> GetCountsAsync();
 
-    /// <summary>Rebuilds the pool after a new publication.</summary>
+    /// <summary>Rebuilds the pool after a new publication or a new office prefix.</summary>
     [Alias("Publish")]
-    Task PublishAsync(PoolPublication publication);
+    Task PublishAsync(string prefix, PoolPublication publication);
 }
 
 /// <summary>The steps common to a formal selection and a simulation.</summary>

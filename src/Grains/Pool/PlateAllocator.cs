@@ -233,6 +233,11 @@ public sealed class PlateAllocator
             (h.Value.Holder, Prefix + s.Universe.SerialAt(h.Key), new DateTimeOffset(h.Value.ExpiresAt, TimeSpan.Zero)))).ToList();
     }
 
+    /// <summary>Every reserved or issued number, as (plate, VIN, issued).</summary>
+    public IEnumerable<(string Plate, string Vin, bool Issued)> Assigned() =>
+        _series.SelectMany(s => s.Owners.Select(o =>
+            (Prefix + s.Universe.SerialAt(o.Key), o.Value, s.States[o.Key] == NumberState.Issued))).ToList();
+
     /// <summary>Live counts per series, in publication order.</summary>
     public IReadOnlyList<SeriesCounts> Counts(DateTimeOffset now)
     {

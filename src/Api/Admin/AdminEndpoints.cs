@@ -1,0 +1,220 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using PlateOrleans.Api.Accounts;
+using PlateOrleans.Api.Auth;
+using PlateOrleans.Api.Http;
+using PlateOrleans.Api.Offices;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Identity;
+using PlateOrleans.Grains.Plates;
+
+namespace PlateOrleans.Api.Admin;
+
+public sealed record CreateUserRequest(string? Username, string? Password, string? Role, string? OfficeCode);
+
+public sealed record UserCreated(string Username, string Role, string? OfficeCode);
+
+public sealed record VehicleImportItem(string? Vin, string? CurrentPlate, string? PlateKind, string? Energy, string? OwnerIdNumber);
+
+public sealed record ImportRejection(int Index, string Code, string Detail);
+
+public sealed record ImportResult(int Imported, IReadOnlyList<ImportRejection> Rejected);
+
+/// <summary>Operators' and admins' work: staff accounts, offices, pool publication, vehicle import.</summary>
+public static class AdminEndpoints
+{
+    public const int MaxImport = 10_000;
+
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
+        admin.MapPost("/users", CreateUser).RequireAuthorization(AuthSetup.AdminPolicy)
+            .WithName("CreateUser").WithSummary("Creates an operator (of one office) or an admin.");
+        admin.MapPut("/offices/{code}", PutOffice).RequireAuthorization(AuthSetup.AdminPolicy)
+            .WithName("PutOffice").WithSummary("Creates or updates an office.")
+            .Produces<OfficeDetails>().Produces<OfficeDetails>(StatusCodes.Status201Created).ProducesValidationProblem();
+        admin.MapPut("/offices/{code}/pool", PutPool)
+            .WithName("PublishPool").WithSummary("Publishes the pool: serial blocks per series; reserved and issued numbers stay out.")
+            .Produces<PoolResponse>().ProducesValidationProblem();
+        admin.MapPost("/offices/{code}/vehicles", ImportVehicles)
+            .WithName("ImportVehicles").WithSummary("Imports or updates vehicles of the office; each bad item is rejected on its own.")
+            .Produces<ImportResult>();
+        return app;
+    }
+
+    private static async Task<IResult> CreateUser(CreateUserRequest? body, IGrainFactory grains, IPasswordHasher<AccountRecord> hasher, TimeProvider time)
+    {
+        if (body is null)
+        {
+            return FieldErrors.MissingBody();
+        }
+
+        var role = body.Role switch { "admin" => Role.Admin, "operator" => Role.Operator, _ => (Role?)null };
+        var errors = new FieldErrors()
+            .CheckCredentials(body.Username, body.Password)
+            .Check(role is not null, "role", "角色为 admin 或 operator。");
+        if (role == Role.Operator)
+        {
+            errors.Check(body.OfficeCode is { } code && await OfficeEndpoints.FindAsync(grains, code) is not null, "officeCode", "操作员须属于一个已开通的车管所。");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var account = new AccountRecord
+        {
+            Username = body.Username!,
+            PasswordHash = "",
+            Role = role!.Value,
+            OfficeCode = role == Role.Operator ? body.OfficeCode : null,
+            CreatedAt = time.GetUtcNow(),
+        };
+        account = account with { PasswordHash = hasher.HashPassword(account, body.Password!) };
+        var created = await grains.GetGrain<IAccountGrain>(account.Username).CreateAsync(account);
+        return created.Error is { } error
+            ? Problems.Result(error)
+            : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));
+    }
+
+    private static async Task<IResult> PutOffice(string code, OfficeRequest? body, IGrainFactory grains, TimeProvider time)
+    {
+        if (!OfficeEndpoints.IsOfficeCode(code) || Provinces.OfDivisionCode(code) is null)
+        {
+            return new FieldErrors().Check(false, "code", "车管所代码为 6 位行政区划代码。").ToResult();
+        }
+
+        if (body is null)
+        {
+            return FieldErrors.MissingBody();
+        }
+
+        var errors = new FieldErrors();
+        var settings = OfficeRequests.ToSettings(code, body, errors);
+        if (settings is null)
+        {
+            return errors.ToResult();
+        }
+
+        var office = grains.GetGrain<IOfficeGrain>(code);
+        var existed = await office.GetAsync() is not null;
+        var details = OfficeDetails.From(await office.PutAsync(settings), time.GetUtcNow());
+        return existed ? TypedResults.Ok(details) : TypedResults.Created($"/api/v1/offices/{code}/notice", details);
+    }
+
+    private static async Task<IResult> PutPool(string code, PoolRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (!http.User.ToCaller().Oversees(code))
+        {
+            return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能管理本车管所的号池。"));
+        }
+
+        if (await OfficeEndpoints.FindAsync(grains, code) is null)
+        {
+            return OfficeEndpoints.NotFound(code);
+        }
+
+        if (body is null)
+        {
+            return FieldErrors.MissingBody();
+        }
+
+        var errors = new FieldErrors();
+        var publication = OfficeRequests.ToPublication(body, errors);
+        if (publication is null)
+        {
+            return errors.ToResult();
+        }
+
+        var published = await grains.GetGrain<IOfficeGrain>(code).PublishPoolAsync(publication);
+        return published.Value is { } office
+            ? TypedResults.Ok(await OfficeEndpoints.PoolAsync(grains, office))
+            : Problems.Result(published.Error!);
+    }
+
+    private static async Task<IResult> ImportVehicles(string code, JsonElement? body, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        if (!http.User.ToCaller().Oversees(code))
+        {
+            return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能导入本车管所的车辆。"));
+        }
+
+        if (await OfficeEndpoints.FindAsync(grains, code) is null)
+        {
+            return OfficeEndpoints.NotFound(code);
+        }
+
+        if (body is not { ValueKind: JsonValueKind.Array } items)
+        {
+            return new FieldErrors().Check(false, "body", "请求内容为车辆数组。").ToResult();
+        }
+
+        if (items.GetArrayLength() > MaxImport)
+        {
+            return new FieldErrors().Check(false, "body", $"每次最多导入 {MaxImport} 辆车。").ToResult();
+        }
+
+        var rejected = new List<ImportRejection>();
+        var vehicles = new List<VehicleRecord>();
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var (vehicle, problem) = ToVehicle(item, code, json.Value.SerializerOptions);
+            if (vehicle is not null)
+            {
+                vehicles.Add(vehicle);
+            }
+            else
+            {
+                rejected.Add(new ImportRejection(index, ErrorCodes.ValidationFailed, problem!));
+            }
+
+            index++;
+        }
+
+        await Parallel.ForEachAsync(vehicles, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (vehicle, _) =>
+            await grains.GetGrain<IVehicleGrain>(vehicle.Vin).UpsertAsync(vehicle));
+        return TypedResults.Ok(new ImportResult(vehicles.Count, rejected));
+    }
+
+    private static (VehicleRecord? Vehicle, string? Problem) ToVehicle(JsonElement element, string officeCode, JsonSerializerOptions options)
+    {
+        VehicleImportItem? item;
+        try
+        {
+            item = element.Deserialize<VehicleImportItem>(options);
+        }
+        catch (JsonException)
+        {
+            return (null, "不是有效的车辆记录（字段类型不正确）。");
+        }
+
+        if (item is null)
+        {
+            return (null, "车辆记录不能为空。");
+        }
+
+        var kind = item.PlateKind switch
+        {
+            "small" => PlateKind.Small,
+            "large" => PlateKind.Large,
+            "motorcycle" => PlateKind.Motorcycle,
+            "trailer" => PlateKind.Trailer,
+            _ => (PlateKind?)null,
+        };
+        var energy = item.Energy switch { "pure" => EnergyKind.Pure, "nonPure" => EnergyKind.NonPure, "fuel" => EnergyKind.Fuel, _ => (EnergyKind?)null };
+        var problem =
+            !Vin.IsValid(item.Vin) ? "vin: 车辆识别代号不正确（17 位，第 9 位为校验位）。"
+            : !PlateSerials.IsPlausibleCurrentPlate(item.CurrentPlate) ? "currentPlate: 现号牌号码不正确。"
+            : kind is null ? "plateKind: 号牌种类为 small、large、motorcycle 或 trailer。"
+            : energy is null ? "energy: 能源种类为 pure、nonPure 或 fuel。"
+            : !IdNumbers.IsValidPersonId(item.OwnerIdNumber) && !IdNumbers.IsValidCreditCode(item.OwnerIdNumber) ? "ownerIdNumber: 所有人身份证号码或统一社会信用代码不正确。"
+            : null;
+        return problem is null
+            ? (new VehicleRecord(item.Vin!, item.CurrentPlate!, kind!.Value, energy!.Value, item.OwnerIdNumber!, officeCode), null)
+            : (null, problem);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Api.Auth;
+
+/// <summary>Token settings (section <c>Jwt</c>).</summary>
+public sealed class JwtOptions
+{
+    public string Issuer { get; set; } = "PlateOrleans";
+    public string Audience { get; set; } = "PlateOrleans";
+    /// <summary>At least 32 bytes; required outside Development.</summary>
+    public string SigningKey { get; set; } = "";
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(2);
+
+    public SymmetricSecurityKey Key() => new(Encoding.UTF8.GetBytes(SigningKey));
+}
+
+/// <summary>JWT bearer tokens, hashed passwords, roles and the two policies the endpoints use.</summary>
+public static class AuthSetup
+{
+    public const string AdminPolicy = "admin";
+    public const string StaffPolicy = "staff";
+
+    public static IServiceCollection AddPlateAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var jwt = configuration.GetSection("Jwt").Get<JwtOptions>() ?? new JwtOptions();
+        if (Encoding.UTF8.GetByteCount(jwt.SigningKey) < 32)
+        {
+            throw new InvalidOperationException("Jwt:SigningKey must be set to a secret of at least 32 bytes (environment variable Jwt__SigningKey).");
+        }
+
+        services.AddSingleton(jwt);
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<IPasswordHasher<AccountRecord>, PasswordHasher<AccountRecord>>();
+        services.Configure<PasswordHasherOptions>(o =>
+            o.IterationCount = configuration.GetValue("Auth:PasswordIterations", o.IterationCount));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = jwt.Issuer,
+                ValidAudience = jwt.Audience,
+                IssuerSigningKey = jwt.Key(),
+                NameClaimType = JwtRegisteredClaimNames.Sub,
+                RoleClaimType = TokenService.RoleClaim,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.RequireRole("admin"))
+            .AddPolicy(StaffPolicy, p => p.RequireRole("admin", "operator"));
+        return services;
+    }
+
+    /// <summary>The caller as grains know it, from the token's claims.</summary>
+    public static Caller ToCaller(this ClaimsPrincipal user) => new(
+        user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "",
+        Enum.TryParse<Role>(user.FindFirstValue(TokenService.RoleClaim), ignoreCase: true, out var role) ? role : Role.Citizen,
+        user.FindFirstValue(TokenService.OfficeClaim),
+        user.FindFirstValue(TokenService.IdNumberClaim),
+        Enum.TryParse<UserType>(user.FindFirstValue(TokenService.UserTypeClaim), ignoreCase: true, out var type) ? type : null);
+}
+
+/// <summary>Issues the bearer tokens of <c>POST /api/v1/auth/token</c>.</summary>
+public sealed class TokenService(JwtOptions options)
+{
+    public const string RoleClaim = "role";
+    public const string OfficeClaim = "office";
+    public const string IdNumberClaim = "idn";
+    public const string UserTypeClaim = "utype";
+
+    private readonly SigningCredentials _credentials = new(options.Key(), SecurityAlgorithms.HmacSha256);
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public TimeSpan Lifetime => options.Lifetime;
+
+    public string Issue(AccountRecord account)
+    {
+        // The wall clock, not the app's TimeProvider: JwtBearer validates lifetimes against the wall clock.
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = account.Username,
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            [RoleClaim] = account.Role.ToString().ToLowerInvariant(),
+        };
+        Add(claims, OfficeClaim, account.OfficeCode);
+        Add(claims, IdNumberClaim, account.IdNumber);
+        Add(claims, UserTypeClaim, account.UserType?.ToString());
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Issuer,
+            Audience = options.Audience,
+            Claims = claims,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.Lifetime,
+            SigningCredentials = _credentials,
+        });
+    }
+
+    private static void Add(Dictionary<string, object> claims, string name, string? value)
+    {
+        if (value is not null)
+        {
+            claims[name] = value;
+        }
+    }
+}

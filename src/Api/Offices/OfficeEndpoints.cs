@@ -1,0 +1,71 @@
+using PlateOrleans.Api.Http;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Offices;
+
+namespace PlateOrleans.Api.Offices;
+
+public sealed record HoursDto(string From, string To)
+{
+    public static HoursDto Of(OfficeHours hours) => new(hours.From, hours.To);
+}
+
+/// <summary>An office in the list: <c>opensAt</c> is the configured opening, <c>nextOpenAt</c> when it opens again if closed now.</summary>
+public sealed record OfficeSummary(string Code, string Name, string Prefix, string Province, OfficeState State, DateTimeOffset? OpensAt, HoursDto Hours, DateTimeOffset? NextOpenAt)
+{
+    public static OfficeSummary From(OfficeSnapshot office, DateTimeOffset now)
+    {
+        var (state, next) = OfficeCalendar.StateAt(office.Settings, now);
+        var s = office.Settings;
+        return new(office.Code, s.Name, s.Prefix, s.Province, state, s.OpensAt, HoursDto.Of(s.Hours), next);
+    }
+}
+
+public sealed record SeriesDto(PlateKind PlateKind, string EnergyLetter, IReadOnlyList<string> Blocks, int Total, int Available, int Held, int Reserved, int Issued);
+
+public sealed record PoolResponse(string Code, string Prefix, IReadOnlyList<SeriesDto> Series);
+
+/// <summary>The public face of offices: the list, each one's business notice, and its live pool publication.</summary>
+public static class OfficeEndpoints
+{
+    public static IEndpointRouteBuilder MapOffices(this IEndpointRouteBuilder app)
+    {
+        var offices = app.MapGroup("/api/v1/offices").WithTags("Offices").AllowAnonymous();
+        offices.MapGet("", ListOffices).WithName("ListOffices").WithSummary("Every office, with whether it takes selections now.");
+        offices.MapGet("/{code}/notice", GetNotice).WithName("GetNotice").WithSummary("The business notice an applicant accepts.");
+        offices.MapGet("/{code}/pool", GetPool).WithName("GetPool").WithSummary("The pool publication with live counts per series (public).");
+        return app;
+    }
+
+    private static async Task<IResult> ListOffices(IGrainFactory grains, TimeProvider time)
+    {
+        var codes = await grains.GetGrain<IOfficeRegistryGrain>(0).GetCodesAsync();
+        var snapshots = await Task.WhenAll(codes.Select(c => grains.GetGrain<IOfficeGrain>(c).GetAsync()));
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(snapshots.OfType<OfficeSnapshot>().Select(o => OfficeSummary.From(o, now)).ToList());
+    }
+
+    private static async Task<IResult> GetNotice(string code, IGrainFactory grains) =>
+        await FindAsync(grains, code) is { } office
+            ? TypedResults.Ok(office.Notice)
+            : NotFound(code);
+
+    private static async Task<IResult> GetPool(string code, IGrainFactory grains) =>
+        await FindAsync(grains, code) is { } office
+            ? TypedResults.Ok(await PoolAsync(grains, office))
+            : NotFound(code);
+
+    internal static async Task<PoolResponse> PoolAsync(IGrainFactory grains, OfficeSnapshot office)
+    {
+        var counts = await grains.GetGrain<IPlatePoolGrain>(office.Code).GetCountsAsync();
+        return new PoolResponse(office.Code, office.Settings.Prefix, [.. counts.Select(c =>
+            new SeriesDto(c.PlateKind, c.EnergyLetter.ToString(), c.Blocks, c.Total, c.Available, c.Held, c.Reserved, c.Issued))]);
+    }
+
+    /// <summary>The office with this code, or null (also for codes that cannot be one).</summary>
+    internal static async Task<OfficeSnapshot?> FindAsync(IGrainFactory grains, string code) =>
+        IsOfficeCode(code) ? await grains.GetGrain<IOfficeGrain>(code).GetAsync() : null;
+
+    internal static bool IsOfficeCode(string code) => code.Length == 6 && code.All(char.IsAsciiDigit);
+
+    internal static IResult NotFound(string code) => Problems.Result(PlateError.NotFound($"车管所 {code} 不存在。"));
+}

@@ -1,0 +1,35 @@
+using PlateOrleans.Api.Http;
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Api.Operations;
+
+/// <summary>
+/// The development SMS outbox: what was "sent" to a phone, newest first, so that a person or a load test can read
+/// codes. Mapped only while <c>Sms:Provider</c> is <c>Outbox</c>; with a real provider the path does not exist.
+/// </summary>
+public static class DevEndpoints
+{
+    public const string OutboxProvider = "Outbox";
+
+    public static IEndpointRouteBuilder MapDevOutbox(this IEndpointRouteBuilder app, IConfiguration configuration)
+    {
+        if (string.Equals(configuration["Sms:Provider"] ?? OutboxProvider, OutboxProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            app.MapGet("/api/v1/dev/sms", ListMessages)
+                .WithTags("Development").AllowAnonymous().DisableRateLimiting()
+                .WithName("ListSms").WithSummary("Development only: the messages sent to a phone, newest first.");
+        }
+
+        return app;
+    }
+
+    private static async Task<IResult> ListMessages(string? phone, IGrainFactory grains)
+    {
+        if (phone is not { Length: 11 } || !phone.All(char.IsAsciiDigit))
+        {
+            return new FieldErrors().Check(false, "phone", "手机号码为 11 位数字。").ToResult();
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<ISmsOutboxGrain>(phone).ListAsync());
+    }
+}

@@ -1,0 +1,150 @@
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Grains.Selection;
+
+namespace PlateOrleans.Grains.Pool;
+
+/// <summary>
+/// An office's pool: the allocator in memory and the ledger behind it. Draws, holds and releases touch memory only;
+/// a reservation is marked in memory at once (so nobody else can take the number meanwhile) and answered once the
+/// ledger has it, and taken back if the ledger refuses or does not answer. Callers may interleave while a reservation
+/// waits for the ledger; every step on the allocator runs without an await in between.
+/// </summary>
+public sealed class PlatePool(string officeCode, string prefix, IPlateLedger ledger, TimeProvider time, IRandomSource random) : IPlateSource
+{
+    private readonly Dictionary<(string Vin, string Plate), Task<ReservationResult>> _pending = [];
+    private PlateAllocator _allocator = new(prefix, PoolPublication.Empty, random);
+
+    public string OfficeCode => officeCode;
+
+    public PlateAllocator Allocator => _allocator;
+
+    /// <summary>
+    /// Lays out a publication and takes out every number the ledger has live. Holds running in the old layout are kept
+    /// where the number is still published.
+    /// </summary>
+    public async Task PublishAsync(PoolPublication publication, CancellationToken cancellationToken = default)
+    {
+        var live = await ledger.LiveByOfficeAsync(officeCode, cancellationToken);
+        var now = time.GetUtcNow();
+        var next = new PlateAllocator(prefix, publication, random);
+        foreach (var entry in live)
+        {
+            next.LoadAssigned(entry.Plate, entry.Vin, entry.IsIssued);
+        }
+
+        // Reservations made while the ledger was read are in memory only so far: carry them, and the holds.
+        foreach (var (plate, vin, issued) in _allocator.Assigned())
+        {
+            next.LoadAssigned(plate, vin, issued);
+        }
+
+        foreach (var (holder, plate, until) in _allocator.Holds(now))
+        {
+            next.Hold(holder, [plate], until, now);
+        }
+
+        _allocator = next;
+    }
+
+    public Task<Outcome<IReadOnlyList<string>>> DrawAsync(PoolDraw draw)
+    {
+        var now = time.GetUtcNow();
+        if (draw.Release.Count > 0)
+        {
+            _allocator.Release(draw.Holder, draw.Release, now);
+        }
+
+        var plates = _allocator.Draw(draw.Holder, draw.PlateKind, draw.Energy, draw.Count, draw.ExcludeFour, draw.HoldUntil, now);
+        return Task.FromResult<Outcome<IReadOnlyList<string>>>(plates.Count > 0
+            ? new(plates, null)
+            : new(null, new PlateError(ErrorCodes.PoolEmpty, draw.ExcludeFour ? "号池中已没有不含数字 4 的可选号牌。" : "号池中已没有可选号牌。")));
+    }
+
+    public Task<IReadOnlyList<string>> HoldAsync(string holder, IReadOnlyList<string> plates, DateTimeOffset until) =>
+        Task.FromResult(_allocator.Hold(holder, plates, until, time.GetUtcNow()));
+
+    public Task ReleaseAsync(string holder, IReadOnlyList<string> plates)
+    {
+        _allocator.Release(holder, plates, time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reserves a number; a second call for the same vehicle and number while the first is writing shares its answer.</summary>
+    public Task<ReservationResult> ReserveAsync(PoolReservation reservation)
+    {
+        var key = (reservation.Vin, reservation.Plate);
+        if (_pending.TryGetValue(key, out var pending))
+        {
+            return pending;
+        }
+
+        var task = ReserveOnceAsync(reservation, key);
+        if (!task.IsCompleted)
+        {
+            _pending[key] = task;
+        }
+
+        return task;
+    }
+
+    private async Task<ReservationResult> ReserveOnceAsync(PoolReservation reservation, (string, string) key)
+    {
+        try
+        {
+            return await WriteReservationAsync(reservation);
+        }
+        finally
+        {
+            _pending.Remove(key);
+        }
+    }
+
+    private async Task<ReservationResult> WriteReservationAsync(PoolReservation reservation)
+    {
+        var (vin, plate) = (reservation.Vin, reservation.Plate);
+        var attempt = _allocator.TryReserve(vin, plate, time.GetUtcNow());
+        switch (attempt.Status)
+        {
+            case ReserveStatus.AlreadyReserved:
+                return new ReservationResult(true, null, null);
+            case ReserveStatus.Unavailable or ReserveStatus.NotPublished:
+                return Unavailable();
+        }
+
+        var allocator = _allocator;
+        LedgerWriteResult written;
+        try
+        {
+            written = await ledger.ReserveAsync(new LedgerEntry(officeCode, plate, vin, reservation.By, reservation.ReservedAt, reservation.ExchangeBy));
+        }
+        catch (LedgerUnavailableException)
+        {
+            allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
+            return new ReservationResult(false, null, new PlateError(ErrorCodes.Unavailable, "系统繁忙，号牌未能确认，请稍后重试。"));
+        }
+
+        switch (written.Status)
+        {
+            case LedgerWriteStatus.Written or LedgerWriteStatus.AlreadyWritten:
+                return new ReservationResult(true, null, null);
+            case LedgerWriteStatus.PlateTaken:
+                allocator.ForceAssigned(plate, written.Existing!.Vin, written.Existing.IsIssued);
+                return Unavailable();
+            default:
+                var existing = written.Existing!;
+                allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
+                allocator.ForceAssigned(existing.Plate, existing.Vin, existing.IsIssued);
+                return new ReservationResult(false, new PoolReservation(existing.Vin, existing.Plate, existing.By, existing.ReservedAt, existing.ExchangeBy), null);
+        }
+    }
+
+    private static ReservationResult Unavailable() =>
+        new(false, null, new PlateError(ErrorCodes.PlateUnavailable, "该号牌已被他人选用。"));
+
+    /// <summary>Live counts per series.</summary>
+    public IReadOnlyList<SeriesCounts> Counts() => _allocator.Counts(time.GetUtcNow());
+
+    /// <summary>Returns lapsed holds to the pool (the grain's one-second timer calls it so counts stay true without traffic).</summary>
+    public void Sweep() => _allocator.Sweep(time.GetUtcNow());
+}

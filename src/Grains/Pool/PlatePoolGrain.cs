@@ -1,0 +1,50 @@
+using Orleans.Concurrency;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
+
+namespace PlateOrleans.Grains.Pool;
+
+/// <summary>
+/// The pool of one office. Reentrant: every allocator step is synchronous, so calls may interleave while a reservation
+/// waits for the ledger, and draws never wait on I/O. The pool is rebuilt from the office's publication and the ledger
+/// on activation; holds are not durable.
+/// </summary>
+[Reentrant]
+public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Grain, IPlatePoolGrain
+{
+    private static readonly TimeSpan _sweepPeriod = TimeSpan.FromSeconds(1);
+    private PlatePool _pool = null!;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var office = await GrainFactory.GetGrain<IOfficeGrain>(Code).GetAsync();
+        _pool = new PlatePool(Code, office?.Settings.Prefix ?? "", ledger, time, new CryptoRandomSource());
+        await _pool.PublishAsync(office?.Publication ?? PoolPublication.Empty, cancellationToken);
+        this.RegisterGrainTimer(
+            () => { _pool.Sweep(); return Task.CompletedTask; },
+            new GrainTimerCreationOptions { DueTime = _sweepPeriod, Period = _sweepPeriod, Interleave = true, KeepAlive = false });
+    }
+
+    public Task<Outcome<IReadOnlyList<string>>> DrawAsync(PoolDraw draw) => _pool.DrawAsync(draw);
+
+    public Task<IReadOnlyList<string>> HoldAsync(string holder, IReadOnlyList<string> plates, DateTimeOffset until) =>
+        _pool.HoldAsync(holder, plates, until);
+
+    public Task ReleaseAsync(string holder, IReadOnlyList<string> plates) => _pool.ReleaseAsync(holder, plates);
+
+    public Task<ReservationResult> ReserveAsync(PoolReservation reservation) => _pool.ReserveAsync(reservation);
+
+    public Task<IReadOnlyList<SeriesCounts>> GetCountsAsync() => Task.FromResult(_pool.Counts());
+
+    public async Task PublishAsync(string prefix, PoolPublication publication)
+    {
+        if (prefix != _pool.Allocator.Prefix)
+        {
+            _pool = new PlatePool(Code, prefix, ledger, time, new CryptoRandomSource());
+        }
+
+        await _pool.PublishAsync(publication);
+    }
+}

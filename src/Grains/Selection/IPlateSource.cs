@@ -1,0 +1,31 @@
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Grains.Selection;
+
+/// <summary>
+/// Where a selection gets its numbers: the office's pool for a formal selection, a private synthetic pool for a
+/// simulation. The same calls as <see cref="IPlatePoolGrain"/>.
+/// </summary>
+public interface IPlateSource
+{
+    Task<Outcome<IReadOnlyList<string>>> DrawAsync(PoolDraw draw);
+
+    Task<IReadOnlyList<string>> HoldAsync(string holder, IReadOnlyList<string> plates, DateTimeOffset until);
+
+    Task ReleaseAsync(string holder, IReadOnlyList<string> plates);
+
+    Task<ReservationResult> ReserveAsync(PoolReservation reservation);
+}
+
+/// <summary>The office's pool grain as a plate source.</summary>
+public sealed class PoolGrainPlateSource(IPlatePoolGrain pool) : IPlateSource
+{
+    public Task<Outcome<IReadOnlyList<string>>> DrawAsync(PoolDraw draw) => pool.DrawAsync(draw);
+
+    public Task<IReadOnlyList<string>> HoldAsync(string holder, IReadOnlyList<string> plates, DateTimeOffset until) =>
+        pool.HoldAsync(holder, plates, until);
+
+    public Task ReleaseAsync(string holder, IReadOnlyList<string> plates) => pool.ReleaseAsync(holder, plates);
+
+    public Task<ReservationResult> ReserveAsync(PoolReservation reservation) => pool.ReserveAsync(reservation);
+}

@@ -1,0 +1,233 @@
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Grains.Selection;
+
+/// <summary>
+/// What a formal selection and a simulation share: running a step through <see cref="SelectionRules"/> with the
+/// office gate and ownership checks, replaying answers by <c>Idempotency-Key</c>, and a grain timer that makes the
+/// auto-confirm happen at its moment with nobody calling. Subclasses say where numbers come from and what is kept.
+/// </summary>
+public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionFlow
+{
+    /// <summary>How many answers are kept for replay, newest last.</summary>
+    private const int RepliesKept = 10;
+
+    /// <summary>How long to wait before trying a due auto-confirm again when the ledger did not answer.</summary>
+    private static readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Errors that say "not now" rather than "no": a retry with the same key should run again.</summary>
+    private static readonly HashSet<string> _transientCodes = [ErrorCodes.Unavailable, ErrorCodes.Maintenance, ErrorCodes.SelectionClosed];
+
+    private SelectionRules? _rules;
+    private IGrainTimer? _wakeUp;
+
+    protected TimeProvider Time => time;
+
+    protected abstract SelectionState State { get; }
+
+    protected abstract bool IsSimulation { get; }
+
+    /// <summary>The VIN this grain is about.</summary>
+    protected abstract string Vin { get; }
+
+    /// <summary>Where this selection's numbers come from, once its office is known.</summary>
+    protected abstract IPlateSource CreatePlateSource(OfficeSnapshot office);
+
+    /// <summary>Keeps what a step changed and delivers what it did (SMS, audit); a simulation keeps nothing.</summary>
+    protected abstract Task PersistAsync(IReadOnlyList<SelectionEvent> events);
+
+    public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
+    {
+        if (idempotencyKey is not null && State.Replies.Find(r => r.Key == idempotencyKey) is { } first)
+        {
+            return caller.IdNumber != State.OwnerIdNumber
+                ? new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。")
+                : first.Command == command
+                    ? first.Reply
+                    : new PlateError(ErrorCodes.IdempotencyKeyReused, "该 Idempotency-Key 已用于另一个请求。");
+        }
+
+        var reply = await RunAsync(caller, command);
+        if (idempotencyKey is not null && (reply.Error is null || !_transientCodes.Contains(reply.Error.Code)) && State.Stage is not null)
+        {
+            State.Replies.Add(new IdempotentReply(idempotencyKey, command, reply));
+            if (State.Replies.Count > RepliesKept)
+            {
+                State.Replies.RemoveAt(0);
+            }
+
+            await SaveAsync(force: true);
+        }
+        else
+        {
+            await SaveAsync(force: false);
+        }
+
+        return reply;
+    }
+
+    public async Task<SelectionReply> ReadAsync(Caller caller)
+    {
+        if (_rules is null && State.Stage is null)
+        {
+            return PlateError.NotFound("该车辆尚未进入选号。");
+        }
+
+        var rules = await GetRulesAsync(officeCode: State.OfficeCode);
+        if (rules.CheckReader(caller) is { } denied)
+        {
+            return denied;
+        }
+
+        var caughtUp = await rules.CatchUpAsync();
+        await SaveAsync(force: false);
+        return caughtUp.Error ?? (SelectionReply)rules.View();
+    }
+
+    private async Task<SelectionReply> RunAsync(Caller caller, SelectionCommand command)
+    {
+        if (command is SelectionCommand.Enter)
+        {
+            return await EnterAsync(caller);
+        }
+
+        if (State.Stage is null)
+        {
+            return PlateError.NotFound("该车辆尚未进入选号，请先进入选号。");
+        }
+
+        var office = await GetOfficeAsync(State.OfficeCode);
+        if (office is null)
+        {
+            return PlateError.NotFound("该车辆所属车管所不存在。");
+        }
+
+        var rules = await GetRulesAsync(office);
+        var rejection = rules.CheckActor(caller) ?? rules.CheckOffice(office);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        var caughtUp = await rules.CatchUpAsync();
+        if (caughtUp.Error is not null)
+        {
+            return caughtUp.Error;
+        }
+
+        return command switch
+        {
+            SelectionCommand.ConfirmInfo c => rules.ConfirmInfo(c.NoticeVersion, office.Notice),
+            SelectionCommand.Start => rules.Start(),
+            SelectionCommand.SendSmsCode => rules.SendSmsCode(),
+            SelectionCommand.Verify v => rules.Verify(v.Code),
+            SelectionCommand.Draw d => await rules.DrawAsync(d.ExcludeFour),
+            SelectionCommand.AddBackup b => await rules.AddBackupAsync(b.Plate),
+            SelectionCommand.Confirm c => await rules.ConfirmAsync(c.Plate),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown selection command."),
+        };
+    }
+
+    private async Task<SelectionReply> EnterAsync(Caller caller)
+    {
+        var account = await GrainFactory.GetGrain<IAccountGrain>(caller.Username).GetAsync();
+        if (account is null)
+        {
+            return new PlateError(ErrorCodes.Unauthenticated, "账户不存在。");
+        }
+
+        var vehicle = await GrainFactory.GetGrain<IVehicleGrain>(Vin).GetAsync();
+        var office = vehicle is null ? null : await GetOfficeAsync(vehicle.OfficeCode);
+        if (office is null)
+        {
+            return PlateError.NotFound(vehicle is null ? "未找到该车辆。" : "该车辆所属车管所未开通网上选号。");
+        }
+
+        var rules = await GetRulesAsync(office);
+        var caughtUp = await rules.CatchUpAsync();
+        return caughtUp.Error ?? rules.Enter(new EntryFacts(office, vehicle, account));
+    }
+
+    private Task<OfficeSnapshot?> GetOfficeAsync(string officeCode) =>
+        GrainFactory.GetGrain<IOfficeGrain>(officeCode).GetAsync();
+
+    private async Task<SelectionRules> GetRulesAsync(string officeCode) =>
+        _rules ?? await GetRulesAsync(await GetOfficeAsync(officeCode)
+            ?? new OfficeSnapshot(officeCode, new OfficeSettings { Name = officeCode, Prefix = "", Province = "" }, new BusinessNotice("", ""), PoolPublication.Empty));
+
+    private Task<SelectionRules> GetRulesAsync(OfficeSnapshot office)
+    {
+        _rules ??= new SelectionRules(State, CreatePlateSource(office), time, IsSimulation);
+        return Task.FromResult(_rules);
+    }
+
+    /// <summary>The rules of an entered selection, for work that starts without a caller (activation, timers).</summary>
+    protected Task<SelectionRules> GetRulesForStateAsync() => GetRulesAsync(State.OfficeCode);
+
+    /// <summary>Persists and delivers when the last step changed anything (or when forced), then sets the timer.</summary>
+    protected async Task SaveAsync(bool force)
+    {
+        if (_rules is null)
+        {
+            return;
+        }
+
+        var changed = _rules.Changed;
+        var events = _rules.TakeEvents();
+        if (changed || force || events.Count > 0)
+        {
+            try
+            {
+                await PersistAsync(events);
+            }
+            catch
+            {
+                // What is in memory may now differ from what is stored: start over from the store on the next call.
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        ScheduleWakeUp();
+    }
+
+    /// <summary>Arms the one timer for the next moment something must happen by itself (the auto-confirm), or disarms it.</summary>
+    protected void ScheduleWakeUp(TimeSpan? after = null)
+    {
+        if (_rules?.NextWakeUp is not { } due)
+        {
+            _wakeUp?.Dispose();
+            _wakeUp = null;
+            return;
+        }
+
+        var delay = after ?? (due - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        delay += TimeSpan.FromMilliseconds(10);
+        if (_wakeUp is null)
+        {
+            _wakeUp = this.RegisterGrainTimer(
+                WakeUpAsync,
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+        }
+        else
+        {
+            _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The timer's work: catch up (auto-confirm), keep the result, and try again shortly if the ledger did not answer.</summary>
+    protected async Task WakeUpAsync()
+    {
+        if (_rules is null)
+        {
+            return;
+        }
+
+        var caughtUp = await _rules.CatchUpAsync();
+        await SaveAsync(force: false);
+        if (caughtUp.Error is not null)
+        {
+            ScheduleWakeUp(_retryDelay);
+        }
+    }
+}

@@ -1,0 +1,591 @@
+using System.Security.Cryptography;
+using System.Text;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Offices;
+using PlateOrleans.Grains.Plates;
+using PlateOrleans.Grains.Vehicles;
+
+namespace PlateOrleans.Grains.Selection;
+
+/// <summary>What entering a selection needs to know about the world.</summary>
+public sealed record EntryFacts(OfficeSnapshot? Office, VehicleRecord? Vehicle, AccountRecord Applicant);
+
+/// <summary>
+/// The selection flow of the seed document as a plain state machine over <see cref="SelectionState"/>: phase 1
+/// (confirm information, accept the notice, service explanation), phase 2 (SMS verification, draws, backups,
+/// confirmation), auto-confirm and re-entry. Every countdown is read from the injected clock and evaluated when asked,
+/// so a lapsed batch reads as gone and a passed auto-confirm moment is acted on at the next call.
+/// Steps return a reply (a view or the rule broken); what the outside must hear of is left in <see cref="TakeEvents"/>.
+/// </summary>
+public sealed class SelectionRules(SelectionState state, IPlateSource plates, TimeProvider time, bool simulation)
+{
+    /// <summary>How long past the auto-confirm moment its number stays held, so a late timer still finds it.</summary>
+    public static readonly TimeSpan AutoConfirmHoldGrace = TimeSpan.FromMinutes(5);
+
+    private const string VoucherAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    private readonly List<SelectionEvent> _events = [];
+
+    public SelectionState State => state;
+
+    /// <summary>Whether a step changed the state since the last <see cref="TakeEvents"/> (so it must be saved).</summary>
+    public bool Changed { get; private set; }
+
+    public bool IsSimulation => simulation;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>The events recorded since the last call.</summary>
+    public IReadOnlyList<SelectionEvent> TakeEvents()
+    {
+        var events = _events.ToArray();
+        _events.Clear();
+        Changed = false;
+        return events;
+    }
+
+    /// <summary>When something must happen without a caller: the auto-confirm moment, if one is pending.</summary>
+    public DateTimeOffset? NextWakeUp => state.Selected is null && state.InProgress ? state.AutoConfirmAt : null;
+
+    /// <summary>The office gate: maintenance always; opening date and hours for formal selections only.</summary>
+    public PlateError? CheckOffice(OfficeSnapshot office)
+    {
+        var error = OfficeCalendar.Gate(office, Now);
+        return simulation && error?.Code != ErrorCodes.Maintenance ? null : error;
+    }
+
+    /// <summary>Whether the caller may act on this selection (it must have been entered by its owner's side).</summary>
+    public PlateError? CheckActor(Caller caller)
+    {
+        if (state.Stage is null)
+        {
+            return PlateError.NotFound("该车辆尚未进入选号，请先进入选号。");
+        }
+
+        return caller.IdNumber == state.OwnerIdNumber
+            ? null
+            : new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。");
+    }
+
+    /// <summary>Whether the caller may read this selection: its owner, or an operator of its office.</summary>
+    public PlateError? CheckReader(Caller caller)
+    {
+        if (state.Stage is null)
+        {
+            return PlateError.NotFound("该车辆尚未进入选号。");
+        }
+
+        return caller.IdNumber == state.OwnerIdNumber || caller.Oversees(state.OfficeCode)
+            ? null
+            : new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。");
+    }
+
+    /// <summary>
+    /// Enters (starts or resumes) the selection. Checks, in API.md's order: office state, ownership, region, blacklist,
+    /// eligibility; then routes as the seed says.
+    /// </summary>
+    public SelectionReply Enter(EntryFacts facts)
+    {
+        if (facts.Vehicle is not { } vehicle)
+        {
+            return PlateError.NotFound("未找到该车辆。");
+        }
+
+        if (facts.Office is not { } office)
+        {
+            return PlateError.NotFound("该车辆所属车管所未开通网上选号。");
+        }
+
+        var applicant = facts.Applicant;
+        var rejection = CheckOffice(office)
+            ?? CheckOwnership(vehicle, applicant)
+            ?? CheckRegion(vehicle, applicant, office)
+            ?? CheckBlacklist(applicant)
+            ?? CheckEligibility(vehicle);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        Changed = true;
+        state.ApplicantUsername = applicant.Username;
+        state.Phone = applicant.Phone;
+        switch (state.Stage)
+        {
+            case null:
+                Begin(vehicle, office);
+                break;
+            case SelectionStage.ConfirmInfo:
+                state.OwnerIdNumber = vehicle.OwnerIdNumber;
+                break;
+            case SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing:
+                if (state.RemainingDraws <= 0)
+                {
+                    return DrawsExhausted();
+                }
+
+                // Back to the service explanation; identity must be verified again on every entry.
+                state.Stage = SelectionStage.ServiceInfo;
+                state.Sms = null;
+                break;
+        }
+
+        return View();
+    }
+
+    private void Begin(VehicleRecord vehicle, OfficeSnapshot office)
+    {
+        state.Stage = SelectionStage.ConfirmInfo;
+        state.Vin = vehicle.Vin;
+        state.OfficeCode = office.Code;
+        state.PlateKind = vehicle.PlateKind;
+        state.Energy = vehicle.Energy;
+        state.OwnerIdNumber = vehicle.OwnerIdNumber;
+        state.Rules = office.Settings.Rules;
+        state.EnteredAt = Now;
+    }
+
+    private static PlateError? CheckOwnership(VehicleRecord vehicle, AccountRecord applicant) =>
+        applicant.IdNumber is not null && applicant.IdNumber == vehicle.OwnerIdNumber
+            ? null
+            : new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。");
+
+    private static PlateError? CheckRegion(VehicleRecord vehicle, AccountRecord applicant, OfficeSnapshot office)
+    {
+        if (applicant.OfficeCode == vehicle.OfficeCode)
+        {
+            return null;
+        }
+
+        if (applicant.UserType is UserType.NewCarOwner or UserType.Learner or UserType.Unit)
+        {
+            return new PlateError(ErrorCodes.RegionNotAllowed, "新车车主、学员和单位用户只能在注册地预选号牌。");
+        }
+
+        return office.Settings.CrossRegion
+            ? null
+            : new PlateError(ErrorCodes.RegionNotAllowed, $"{office.Settings.Name}不受理异地预选号牌。");
+    }
+
+    private PlateError? CheckBlacklist(AccountRecord applicant) =>
+        !simulation && applicant.BlacklistedUntil is { } until && until > Now
+            ? new PlateError(ErrorCodes.Blacklisted, $"您因逾期未办理换牌被列入黑名单，{OfficeCalendar.LocalDate(until):yyyy-MM-dd} 前不能网上预选号牌。") { Until = until }
+            : null;
+
+    private static PlateError? CheckEligibility(VehicleRecord vehicle) =>
+        Eligibility.ReasonAgainst(vehicle) is { } reason
+            ? new PlateError(ErrorCodes.NotEligible, Eligibility.Describe(reason)) { Reason = reason }
+            : null;
+
+    /// <summary>Confirms the vehicle and office information and accepts the current notice.</summary>
+    public SelectionReply ConfirmInfo(string noticeVersion, BusinessNotice current)
+    {
+        if (state.Stage != SelectionStage.ConfirmInfo)
+        {
+            return WrongStage("信息已确认。");
+        }
+
+        if (noticeVersion != current.Version)
+        {
+            return PlateError.Validation("noticeVersion", $"须阅读并同意当前版本的业务须知（{current.Version}）。");
+        }
+
+        Changed = true;
+        state.NoticeVersion = noticeVersion;
+        state.NoticeAcceptedAt = Now;
+        state.Stage = SelectionStage.ServiceInfo;
+        return View();
+    }
+
+    /// <summary>"Start selection" on the service explanation: on to identity verification.</summary>
+    public SelectionReply Start()
+    {
+        if (state.Stage != SelectionStage.ServiceInfo)
+        {
+            return WrongStage("当前步骤不能开始选号。");
+        }
+
+        Changed = true;
+        state.Stage = SelectionStage.VerifyIdentity;
+        state.Sms = null;
+        return View();
+    }
+
+    /// <summary>Sends a verification code to the account's phone (a simulation sends nothing).</summary>
+    public SelectionReply SendSmsCode()
+    {
+        if (state.Stage != SelectionStage.VerifyIdentity)
+        {
+            return WrongStage("当前步骤不需要短信验证码。");
+        }
+
+        var now = Now;
+        var rules = state.Rules;
+        if (state.Sms is { } previous && previous.ResendAfter > now)
+        {
+            var wait = (int)Math.Ceiling((previous.ResendAfter - now).TotalSeconds);
+            return new PlateError(ErrorCodes.SmsCooldown, $"验证码已发送，请 {wait} 秒后再试。") { RetryAfterSeconds = wait };
+        }
+
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var sms = new SmsChallenge(
+            CodeHash: HashCode(code),
+            SentAt: now,
+            ExpiresAt: now.AddSeconds(rules.SmsCodeSeconds),
+            ResendAfter: now.AddSeconds(rules.SmsCooldownSeconds),
+            ConfirmEnabledAt: simulation ? now : now.AddSeconds(rules.SmsConfirmDelaySeconds),
+            AttemptsLeft: rules.SmsAttempts);
+        Changed = true;
+        state.Sms = sms;
+        if (!simulation && state.Phone is { } phone)
+        {
+            _events.Add(new SelectionEvent.CodeSent(now, phone, code));
+        }
+
+        return new SmsCodeSent(MaskPhone(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, simulation, now);
+    }
+
+    /// <summary>Checks the verification code; a simulation takes any six digits.</summary>
+    public SelectionReply Verify(string code)
+    {
+        if (state.Stage != SelectionStage.VerifyIdentity)
+        {
+            return WrongStage("当前步骤不需要验证身份。");
+        }
+
+        if (code is not { Length: 6 } || !code.All(char.IsAsciiDigit))
+        {
+            return PlateError.Validation("code", "验证码是 6 位数字。");
+        }
+
+        if (!simulation)
+        {
+            var now = Now;
+            if (state.Sms is not { } sms || sms.ExpiresAt <= now)
+            {
+                return new PlateError(ErrorCodes.SmsCodeExpired, "验证码已失效或尚未发送，请重新获取。");
+            }
+
+            if (sms.AttemptsLeft <= 0)
+            {
+                return new PlateError(ErrorCodes.SmsAttemptsExceeded, "验证码错误次数过多，请重新获取。");
+            }
+
+            if (now < sms.ConfirmEnabledAt)
+            {
+                return new PlateError(ErrorCodes.SmsTooEarly, "请在倒计时结束后再确认。") { RetryAfterSeconds = (int)Math.Ceiling((sms.ConfirmEnabledAt - now).TotalSeconds) };
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashCode(code)), Encoding.ASCII.GetBytes(sms.CodeHash)))
+            {
+                Changed = true;
+                state.Sms = sms with { AttemptsLeft = sms.AttemptsLeft - 1 };
+                return new PlateError(ErrorCodes.SmsCodeInvalid, "验证码错误。") { AttemptsLeft = sms.AttemptsLeft - 1 };
+            }
+        }
+
+        Changed = true;
+        state.Sms = null;
+        state.Stage = SelectionStage.Drawing;
+        return View();
+    }
+
+    /// <summary>
+    /// Draws a batch (随机一次 / 换一批): costs one draw, replaces the batch, restarts the backup countdown. When it is the
+    /// last draw, the first number of the batch stays held for the auto-confirm.
+    /// </summary>
+    public async Task<SelectionReply> DrawAsync(bool excludeFour)
+    {
+        if (state.Stage != SelectionStage.Drawing)
+        {
+            return WrongStage("请先完成身份验证。");
+        }
+
+        if (state.RemainingDraws <= 0)
+        {
+            return DrawsExhausted();
+        }
+
+        var now = Now;
+        var rules = state.Rules;
+        var expiresAt = now.AddSeconds(rules.BatchSeconds);
+        var oldBatch = state.Batch;
+        var release = oldBatch?.Plates.Where(p => !state.Backups.Contains(p)).ToArray() ?? [];
+        var drawn = await plates.DrawAsync(new PoolDraw(state.Vin, state.PlateKind, state.Energy, rules.PlatesPerDraw, excludeFour, expiresAt, release));
+        if (drawn.Error is not null || drawn.Value is not { Count: > 0 } batch)
+        {
+            if (oldBatch is not null && oldBatch.ExpiresAt > now && release.Length > 0)
+            {
+                await plates.HoldAsync(state.Vin, release, oldBatch.ExpiresAt);
+            }
+
+            return drawn.Error ?? new PlateError(ErrorCodes.PoolEmpty, "号池中已没有可选号牌。");
+        }
+
+        Changed = true;
+        state.DrawsUsed++;
+        state.Batch = new BatchState(state.DrawsUsed, batch, excludeFour, expiresAt, BackupTaken: false);
+        _events.Add(new SelectionEvent.Drew(now, state.DrawsUsed, batch, excludeFour));
+        if (LiveBackups(now).Count > 0)
+        {
+            await RestartBackupCountdownAsync(now);
+        }
+
+        await ScheduleAutoConfirmIfLastAsync();
+        return View();
+    }
+
+    /// <summary>Keeps one number of the current batch as a backup and restarts the backup countdown.</summary>
+    public async Task<SelectionReply> AddBackupAsync(string plate)
+    {
+        if (state.Stage != SelectionStage.Drawing)
+        {
+            return WrongStage("请先完成身份验证。");
+        }
+
+        if (!PlateSerials.IsNevPlate(plate))
+        {
+            return PlateError.Validation("plate", "号牌号码格式不正确。");
+        }
+
+        var now = Now;
+        if (state.Batch is not { } batch)
+        {
+            return new PlateError(ErrorCodes.PlateNotInBatch, "当前没有随机号牌。");
+        }
+
+        if (batch.ExpiresAt <= now)
+        {
+            return new PlateError(ErrorCodes.BatchExpired, "随机号牌已失效，请换一批。");
+        }
+
+        if (batch.BackupTaken)
+        {
+            return new PlateError(ErrorCodes.BackupAlreadyTaken, "每批随机号牌只能选择一个备选号牌。");
+        }
+
+        if (!batch.Plates.Contains(plate))
+        {
+            return new PlateError(ErrorCodes.PlateNotInBatch, "该号牌不在当前随机号牌中。");
+        }
+
+        Changed = true;
+        state.Backups = [.. LiveBackups(now), plate];
+        var held = await RestartBackupCountdownAsync(now);
+        if (!held.Contains(plate))
+        {
+            state.Backups.Remove(plate);
+            return new PlateError(ErrorCodes.PlateUnavailable, "该号牌已被他人选用。");
+        }
+
+        state.Batch = batch with { BackupTaken = true };
+        _events.Add(new SelectionEvent.BackedUp(now, plate));
+        await ScheduleAutoConfirmIfLastAsync();
+        return View();
+    }
+
+    /// <summary>Confirms one valid backup: the number is reserved in the ledger first, then the selection is done.</summary>
+    public async Task<SelectionReply> ConfirmAsync(string plate)
+    {
+        if (state.Stage != SelectionStage.Drawing)
+        {
+            return WrongStage("请先完成身份验证。");
+        }
+
+        if (!PlateSerials.IsNevPlate(plate))
+        {
+            return PlateError.Validation("plate", "号牌号码格式不正确。");
+        }
+
+        var now = Now;
+        if (!state.Backups.Contains(plate))
+        {
+            return new PlateError(ErrorCodes.PlateNotInBackups, "该号牌不在备选号牌中。");
+        }
+
+        if (state.BackupsExpireAt <= now)
+        {
+            return new PlateError(ErrorCodes.BackupExpired, "备选号牌已失效。");
+        }
+
+        var error = await ReserveAsync(plate, ConfirmedBy.User, now);
+        if (error is not null)
+        {
+            if (error.Code == ErrorCodes.PlateUnavailable)
+            {
+                Changed = true;
+                state.Backups.Remove(plate);
+            }
+
+            return error;
+        }
+
+        return View();
+    }
+
+    /// <summary>
+    /// Does what time made due: when the draws are spent, nothing is confirmed and the last countdown has ended, confirms
+    /// the first number of the last batch (or, if that one was lost, the next still available, in order).
+    /// Answers whether the state changed, or the error that kept it from finishing (the ledger does not answer).
+    /// </summary>
+    public async Task<CatchUp> CatchUpAsync()
+    {
+        var now = Now;
+        if (NextWakeUp is not { } due || due > now || state.Batch is not { } batch)
+        {
+            return CatchUp.Nothing;
+        }
+
+        foreach (var plate in batch.Plates)
+        {
+            var error = await ReserveAsync(plate, ConfirmedBy.Auto, now);
+            if (error is null)
+            {
+                return CatchUp.Done;
+            }
+
+            if (error.Code != ErrorCodes.PlateUnavailable)
+            {
+                return new CatchUp(false, error);
+            }
+        }
+
+        // Every number of the batch went to someone else (a failover dropped the holds): draw one more for the vehicle.
+        var drawn = await plates.DrawAsync(new PoolDraw(state.Vin, state.PlateKind, state.Energy, 1, batch.ExcludeFour, now.Add(AutoConfirmHoldGrace), []));
+        var last = drawn.Value is [var fresh]
+            ? await ReserveAsync(fresh, ConfirmedBy.Auto, now)
+            : drawn.Error ?? new PlateError(ErrorCodes.PoolEmpty, "号池中已没有可选号牌。");
+        return last is null ? CatchUp.Done : new CatchUp(false, last);
+    }
+
+    /// <summary>Reserves a number and completes the selection; reconciles when the ledger already has one for the vehicle.</summary>
+    private async Task<PlateError?> ReserveAsync(string plate, ConfirmedBy by, DateTimeOffset now)
+    {
+        var exchangeBy = OfficeCalendar.LocalDate(now).AddDays(state.Rules.ValidityDays);
+        var result = await plates.ReserveAsync(new PoolReservation(state.Vin, plate, by, now, exchangeBy));
+        if (result.Existing is { } existing)
+        {
+            Complete(existing.Plate, existing.ReservedAt, existing.By, existing.ExchangeBy);
+        }
+        else if (result.Reserved)
+        {
+            Complete(plate, now, by, exchangeBy);
+        }
+        else
+        {
+            return result.Error ?? new PlateError(ErrorCodes.PlateUnavailable, "该号牌已被他人选用。");
+        }
+
+        var others = state.Backups.Concat(state.Batch?.Plates ?? []).Where(p => p != state.Selected!.Plate).Distinct().ToArray();
+        if (others.Length > 0)
+        {
+            await plates.ReleaseAsync(state.Vin, others);
+        }
+
+        return null;
+    }
+
+    private void Complete(string plate, DateTimeOffset confirmedAt, ConfirmedBy by, DateOnly exchangeBy)
+    {
+        var selected = new SelectedView(
+            plate,
+            confirmedAt,
+            by,
+            simulation ? null : exchangeBy,
+            simulation ? null : RandomNumberGenerator.GetString(VoucherAlphabet, 12),
+            Appointment: null);
+        Changed = true;
+        state.Selected = selected;
+        state.Stage = SelectionStage.Completed;
+        state.Sms = null;
+        state.AutoConfirmAt = null;
+        _events.Add(new SelectionEvent.Confirmed(Now, selected, state.Phone));
+    }
+
+    /// <summary>Adopts a reservation the ledger holds for this vehicle (after a crash between ledger and state).</summary>
+    public bool Reconcile(PoolReservation reservation)
+    {
+        if (state.Selected is not null || !state.InProgress)
+        {
+            return false;
+        }
+
+        Complete(reservation.Plate, reservation.ReservedAt, reservation.By, reservation.ExchangeBy);
+        return true;
+    }
+
+    /// <summary>Backups whose countdown still runs.</summary>
+    private List<string> LiveBackups(DateTimeOffset now) => state.BackupsExpireAt > now ? state.Backups : [];
+
+    /// <summary>Restarts the shared backup countdown and holds every backup to its end; drops backups that were lost.</summary>
+    private async Task<IReadOnlyList<string>> RestartBackupCountdownAsync(DateTimeOffset now)
+    {
+        state.BackupsExpireAt = now.AddSeconds(state.Rules.BackupSeconds);
+        var held = await plates.HoldAsync(state.Vin, state.Backups, state.BackupsExpireAt.Value);
+        state.Backups.RemoveAll(p => !held.Contains(p));
+        return held;
+    }
+
+    /// <summary>After the last draw: the later of the batch's and the backups' countdowns, and its number held until then.</summary>
+    private async Task ScheduleAutoConfirmIfLastAsync()
+    {
+        if (state.RemainingDraws > 0 || state.Batch is not { } batch)
+        {
+            return;
+        }
+
+        var due = batch.ExpiresAt;
+        if (state.Backups.Count > 0 && state.BackupsExpireAt > due)
+        {
+            due = state.BackupsExpireAt.Value;
+        }
+
+        state.AutoConfirmAt = due;
+        await plates.HoldAsync(state.Vin, [batch.Plates[0]], due.Add(AutoConfirmHoldGrace));
+    }
+
+    private PlateError DrawsExhausted() =>
+        new(ErrorCodes.DrawsExhausted, "随机选号次数已用完，系统将自动确认最后一批随机号牌中的第一个号牌。") { AutoConfirmAt = state.AutoConfirmAt };
+
+    private PlateError WrongStage(string detail) => PlateError.WrongStage(state.Stage ?? SelectionStage.ConfirmInfo, detail);
+
+    /// <summary>The Selection view at this moment: lapsed batches and backups read as null.</summary>
+    public SelectionView View()
+    {
+        var now = Now;
+        var batch = state.Batch is { } b && b.ExpiresAt > now && state.Selected is null
+            ? new BatchView(b.Number, b.Plates, b.ExcludeFour, b.ExpiresAt, b.BackupTaken)
+            : null;
+        var backups = state.Backups.Count > 0 && state.BackupsExpireAt is { } until && until > now && state.Selected is null
+            ? new BackupsView([.. state.Backups], until)
+            : null;
+        return new SelectionView(
+            state.Vin,
+            state.OfficeCode,
+            simulation,
+            state.Stage ?? SelectionStage.ConfirmInfo,
+            state.Rules.DrawsPerVehicle,
+            Math.Max(0, state.RemainingDraws),
+            batch,
+            backups,
+            state.Selected,
+            now)
+        {
+            AutoConfirmAt = NextWakeUp,
+        };
+    }
+
+    /// <summary>138****0000.</summary>
+    public static string MaskPhone(string? phone) =>
+        phone is { Length: 11 } ? $"{phone[..3]}****{phone[7..]}" : "****";
+
+    private string HashCode(string code) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{state.Vin}:{code}")));
+}
+
+/// <summary>What <see cref="SelectionRules.CatchUpAsync"/> did: whether the state changed, or what kept it from acting.</summary>
+public readonly record struct CatchUp(bool Changed, PlateError? Error)
+{
+    public static CatchUp Nothing => new(false, null);
+
+    public static CatchUp Done => new(true, null);
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Grains.Sms;
+
+namespace PlateOrleans.Grains.Selection;
+
+/// <summary>
+/// One vehicle's formal selection, keyed by VIN. Its numbers come from the office's pool; what a step changed is
+/// stored before the answer goes out, together with the audit trail; on activation it reconciles with the ledger
+/// (a confirmation may have reached the ledger and not the state when a silo died in between).
+/// </summary>
+public sealed class SelectionSessionGrain(
+    [PersistentState("selection")] IPersistentState<SelectionState> state,
+    IPlateLedger ledger,
+    IAuditTrail audit,
+    ISmsSender sms,
+    TimeProvider time,
+    ILogger<SelectionSessionGrain> logger) : SelectionGrainBase(time), ISelectionSessionGrain
+{
+    protected override SelectionState State => state.State;
+
+    protected override bool IsSimulation => false;
+
+    protected override string Vin => this.GetPrimaryKeyString();
+
+    public Task<SelectionStage?> GetStageAsync() => Task.FromResult(state.State.Stage);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!State.InProgress || State.Selected is not null)
+        {
+            return;
+        }
+
+        var rules = await GetRulesForStateAsync();
+        if (await ledger.LiveByVinAsync(Vin, cancellationToken) is { } entry)
+        {
+            rules.Reconcile(new PoolReservation(entry.Vin, entry.Plate, entry.By, entry.ReservedAt, entry.ExchangeBy));
+            logger.LogInformation("Selection {Vin} reconciled with the ledger: {Plate}", Vin, entry.Plate);
+        }
+
+        await SaveAsync(force: false);
+        await WakeUpAsync();
+    }
+
+    protected override IPlateSource CreatePlateSource(OfficeSnapshot office) =>
+        new PoolGrainPlateSource(GrainFactory.GetGrain<IPlatePoolGrain>(office.Code));
+
+    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events)
+    {
+        var work = new List<Task>(events.Count + 1) { state.WriteStateAsync() };
+        foreach (var e in events)
+        {
+            work.Add(e switch
+            {
+                SelectionEvent.CodeSent c => sms.SendAsync(c.Phone, $"【机动车选号】您的验证码为 {c.Code}，{State.Rules.SmsCodeSeconds / 60} 分钟内有效，请勿告诉他人。"),
+                SelectionEvent.Drew d => Audit(d.At, AuditKinds.Draw, State.ApplicantUsername, d.Plates, $"batch {d.Batch}{(d.ExcludeFour ? ", exclude 4" : "")}"),
+                SelectionEvent.BackedUp b => Audit(b.At, AuditKinds.Backup, State.ApplicantUsername, [b.Plate]),
+                SelectionEvent.Confirmed c => ConfirmedAsync(c),
+                _ => Task.CompletedTask,
+            });
+        }
+
+        return Task.WhenAll(work);
+    }
+
+    private Task ConfirmedAsync(SelectionEvent.Confirmed confirmed)
+    {
+        var selected = confirmed.Selected;
+        var byUser = selected.By == ConfirmedBy.User;
+        var work = Audit(confirmed.At, byUser ? AuditKinds.Confirmation : AuditKinds.AutoConfirmation, byUser ? State.ApplicantUsername : "system", [selected.Plate]);
+        if (confirmed.Phone is null)
+        {
+            return work;
+        }
+
+        var text = $"【机动车选号】您已成功预选号牌 {selected.Plate}（{(byUser ? "本人确认" : "系统自动确认")}），请于 {selected.ExchangeBy:yyyy-MM-dd} 前到车管所办理换牌，逾期将被列入黑名单。凭证号 {selected.VoucherCode}。";
+        return Task.WhenAll(work, sms.SendAsync(confirmed.Phone, text));
+    }
+
+    private Task Audit(DateTimeOffset at, string kind, string? actor, IReadOnlyList<string> plates, string? detail = null) =>
+        audit.AppendAsync(new AuditEvent(at, kind, Vin, State.OfficeCode, actor, plates, detail));
+}

@@ -1,0 +1,67 @@
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Grains.Selection;
+
+/// <summary>The persisted state of one vehicle's selection (or of a simulation, kept in memory only).</summary>
+[GenerateSerializer, Alias("SelectionState")]
+public sealed class SelectionState
+{
+    /// <summary>Null until the vehicle first enters.</summary>
+    [Id(0)] public SelectionStage? Stage { get; set; }
+    [Id(1)] public string Vin { get; set; } = "";
+    [Id(2)] public string OfficeCode { get; set; } = "";
+    [Id(3)] public PlateKind PlateKind { get; set; }
+    [Id(4)] public EnergyKind Energy { get; set; }
+    /// <summary>ID number or credit code of the vehicle's owner: who may act on this selection.</summary>
+    [Id(5)] public string OwnerIdNumber { get; set; } = "";
+    [Id(6)] public string? ApplicantUsername { get; set; }
+    /// <summary>Where verification codes go: the phone of the account that entered last.</summary>
+    [Id(7)] public string? Phone { get; set; }
+    /// <summary>The office's rules as they were at the first entry; a selection keeps them to the end.</summary>
+    [Id(8)] public OfficeRules Rules { get; set; } = OfficeRules.Default;
+    [Id(9)] public string? NoticeVersion { get; set; }
+    [Id(10)] public DateTimeOffset? NoticeAcceptedAt { get; set; }
+    [Id(11)] public int DrawsUsed { get; set; }
+    /// <summary>The last batch drawn, kept after it lapses: auto-confirm takes its first number.</summary>
+    [Id(12)] public BatchState? Batch { get; set; }
+    [Id(13)] public List<string> Backups { get; set; } = [];
+    [Id(14)] public DateTimeOffset? BackupsExpireAt { get; set; }
+    [Id(15)] public SelectedView? Selected { get; set; }
+    [Id(16)] public SmsChallenge? Sms { get; set; }
+    /// <summary>When the system confirms by itself: set once the draws are spent.</summary>
+    [Id(17)] public DateTimeOffset? AutoConfirmAt { get; set; }
+    /// <summary>The latest answers by <c>Idempotency-Key</c>, newest last.</summary>
+    [Id(18)] public List<IdempotentReply> Replies { get; set; } = [];
+    [Id(19)] public DateTimeOffset? EnteredAt { get; set; }
+
+    public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
+
+    /// <summary>Entered, past the information step, not finished.</summary>
+    public bool InProgress => Stage is SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing;
+}
+
+/// <summary>A drawn batch.</summary>
+[GenerateSerializer, Alias("BatchState")]
+public sealed record BatchState(
+    [property: Id(0)] int Number,
+    [property: Id(1)] IReadOnlyList<string> Plates,
+    [property: Id(2)] bool ExcludeFour,
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] bool BackupTaken);
+
+/// <summary>A verification code sent, kept only as a hash.</summary>
+[GenerateSerializer, Alias("SmsChallenge")]
+public sealed record SmsChallenge(
+    [property: Id(0)] string CodeHash,
+    [property: Id(1)] DateTimeOffset SentAt,
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] DateTimeOffset ResendAfter,
+    [property: Id(4)] DateTimeOffset ConfirmEnabledAt,
+    [property: Id(5)] int AttemptsLeft);
+
+/// <summary>The first answer given to an <c>Idempotency-Key</c>, replayed for retries of the same command.</summary>
+[GenerateSerializer, Alias("IdempotentReply")]
+public sealed record IdempotentReply(
+    [property: Id(0)] string Key,
+    [property: Id(1)] SelectionCommand Command,
+    [property: Id(2)] SelectionReply Reply);

@@ -1,0 +1,37 @@
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Grains.Sms;
+
+/// <summary>Sends text messages. The development outbox keeps them for reading; a vendor's gateway plugs in here.</summary>
+public interface ISmsSender
+{
+    /// <summary>Hands a message over for delivery; does not wait for the phone to get it.</summary>
+    Task SendAsync(string phone, string text);
+}
+
+/// <summary>Keeps every message in the phone's outbox grain, so that a developer or a load test can read the codes.</summary>
+public sealed class OutboxSmsSender(IGrainFactory grains, TimeProvider time) : ISmsSender
+{
+    public Task SendAsync(string phone, string text) =>
+        grains.GetGrain<ISmsOutboxGrain>(phone).AddAsync(new SmsMessage(phone, text, time.GetUtcNow()));
+}
+
+/// <summary>The messages "sent" to one phone, newest first, in memory (development only), the last 50.</summary>
+public sealed class SmsOutboxGrain : Grain, ISmsOutboxGrain
+{
+    private const int Keep = 50;
+    private readonly LinkedList<SmsMessage> _messages = new();
+
+    public Task AddAsync(SmsMessage message)
+    {
+        _messages.AddFirst(message);
+        if (_messages.Count > Keep)
+        {
+            _messages.RemoveLast();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SmsMessage>> ListAsync() => Task.FromResult<IReadOnlyList<SmsMessage>>([.. _messages]);
+}
