@@ -125,7 +125,6 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
 
                 // Back to the service explanation; identity must be verified again on every entry.
                 state.Stage = SelectionStage.ServiceInfo;
-                state.Sms = null;
                 break;
         }
 
@@ -206,7 +205,6 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
 
         Changed = true;
         state.Stage = SelectionStage.VerifyIdentity;
-        state.Sms = null;
         return View();
     }
 
@@ -260,7 +258,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         if (!simulation)
         {
             var now = Now;
-            if (state.Sms is not { } sms || sms.ExpiresAt <= now)
+            if (state.Sms is not { } sms || sms.Used || sms.ExpiresAt <= now)
             {
                 return new PlateError(ErrorCodes.SmsCodeExpired, "验证码已失效或尚未发送，请重新获取。");
             }
@@ -284,7 +282,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         }
 
         Changed = true;
-        state.Sms = null;
+        state.Sms = state.Sms is { } used ? used with { Used = true } : null;
         state.Stage = SelectionStage.Drawing;
         return View();
     }
@@ -496,7 +494,6 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         Changed = true;
         state.Selected = selected;
         state.Stage = SelectionStage.Completed;
-        state.Sms = null;
         state.AutoConfirmAt = null;
         _events.Add(new SelectionEvent.Confirmed(Now, selected, state.Phone));
     }

@@ -49,7 +49,10 @@ public sealed record BatchState(
     [property: Id(3)] DateTimeOffset ExpiresAt,
     [property: Id(4)] bool BackupTaken);
 
-/// <summary>A verification code sent, kept only as a hash.</summary>
+/// <summary>
+/// The last verification code sent, kept only as a hash. It outlives a re-entry (so the resend cooldown holds) and is
+/// marked used once it verified, so each code verifies once.
+/// </summary>
 [GenerateSerializer, Alias("SmsChallenge")]
 public sealed record SmsChallenge(
     [property: Id(0)] string CodeHash,
@@ -57,7 +60,10 @@ public sealed record SmsChallenge(
     [property: Id(2)] DateTimeOffset ExpiresAt,
     [property: Id(3)] DateTimeOffset ResendAfter,
     [property: Id(4)] DateTimeOffset ConfirmEnabledAt,
-    [property: Id(5)] int AttemptsLeft);
+    [property: Id(5)] int AttemptsLeft)
+{
+    [Id(6)] public bool Used { get; init; }
+}
 
 /// <summary>The first answer given to an <c>Idempotency-Key</c>, replayed for retries of the same command.</summary>
 [GenerateSerializer, Alias("IdempotentReply")]

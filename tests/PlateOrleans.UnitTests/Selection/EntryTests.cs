@@ -1,0 +1,226 @@
+using PlateOrleans.Contracts;
+using static PlateOrleans.UnitTests.Selection.SelectionWorld;
+
+namespace PlateOrleans.UnitTests.Selection;
+
+/// <summary>Entering a selection: the gates in API.md's order, and the seed's re-entry routing.</summary>
+public sealed class EntryTests
+{
+    [Fact]
+    public void NewVehicleEntersAtConfirmInfoWithAllDrawsLeft()
+    {
+        var world = new SelectionWorld();
+
+        var view = Succeeds(world.Enter());
+
+        Assert.Equal(SelectionStage.ConfirmInfo, view.Stage);
+        Assert.Equal(5, view.DrawsAllowed);
+        Assert.Equal(5, view.RemainingDraws);
+        Assert.False(view.Simulation);
+        Assert.Null(view.Batch);
+        Assert.Equal(world.Time.GetUtcNow(), view.ServerTime);
+    }
+
+    [Fact]
+    public void OfficeUnderMaintenanceSaysSoAndDoesNothing()
+    {
+        var world = new SelectionWorld();
+        world.Office = world.Office with { Settings = world.Office.Settings with { Maintenance = true } };
+
+        Fails(world.Enter(), ErrorCodes.Maintenance);
+        Assert.Null(world.State.Stage);
+    }
+
+    [Fact]
+    public void OfficeNotYetOpenAnswersSelectionClosedWithTheOpeningMoment()
+    {
+        var world = new SelectionWorld();
+        var opening = Start.AddDays(2);
+        world.Office = world.Office with { Settings = world.Office.Settings with { OpensAt = opening } };
+
+        var error = Fails(world.Enter(), ErrorCodes.SelectionClosed);
+
+        Assert.Equal(opening, error.OpensAt);
+    }
+
+    [Fact]
+    public void OutsideDailyHoursAnswersSelectionClosedWithTheNextLocalOpening()
+    {
+        var world = new SelectionWorld();
+        world.Time.SetUtcNow(new DateTimeOffset(2026, 11, 25, 13, 30, 0, TimeSpan.Zero)); // 21:30 in Shijiazhuang
+
+        var error = Fails(world.Enter(), ErrorCodes.SelectionClosed);
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.FromHours(8)), error.OpensAt);
+    }
+
+    [Fact]
+    public void StrangersVehicleIsNotOwned()
+    {
+        var world = new SelectionWorld();
+        world.Applicant = world.Applicant with { IdNumber = StrangerId };
+
+        Fails(world.Enter(), ErrorCodes.NotOwner);
+        Assert.Null(world.State.Stage);
+    }
+
+    [Theory]
+    [InlineData(UserType.NewCarOwner)]
+    [InlineData(UserType.Learner)]
+    [InlineData(UserType.Unit)]
+    public void UsersBoundToTheirRegistrationOfficeMayNotSelectElsewhere(UserType type)
+    {
+        var world = new SelectionWorld();
+        world.Applicant = world.Applicant with { UserType = type, OfficeCode = "440300" };
+
+        Fails(world.Enter(), ErrorCodes.RegionNotAllowed);
+    }
+
+    [Theory]
+    [InlineData(UserType.Owner)]
+    [InlineData(UserType.Window)]
+    public void OwnersAndWindowUsersMaySelectAtAnotherOffice(UserType type)
+    {
+        var world = new SelectionWorld();
+        world.Applicant = world.Applicant with { UserType = type, OfficeCode = "440300" };
+
+        Succeeds(world.Enter());
+    }
+
+    [Fact]
+    public void AnOfficeWithoutCrossRegionServiceRefusesOwnersFromElsewhere()
+    {
+        var world = new SelectionWorld();
+        world.Office = world.Office with { Settings = world.Office.Settings with { CrossRegion = false } };
+        world.Applicant = world.Applicant with { OfficeCode = "440300" };
+
+        Fails(world.Enter(), ErrorCodes.RegionNotAllowed);
+    }
+
+    [Fact]
+    public void BlacklistedUserIsRefusedAndToldUntilWhen()
+    {
+        var world = new SelectionWorld();
+        var until = Start.AddDays(300);
+        world.Applicant = world.Applicant with { BlacklistedUntil = until };
+
+        var error = Fails(world.Enter(), ErrorCodes.Blacklisted);
+
+        Assert.Equal(until, error.Until);
+    }
+
+    [Fact]
+    public void BlacklistLiftsItselfWhenItsTimeIsOver()
+    {
+        var world = new SelectionWorld();
+        world.Applicant = world.Applicant with { BlacklistedUntil = Start.AddMinutes(-1) };
+
+        Succeeds(world.Enter());
+    }
+
+    [Theory]
+    [InlineData(PlateKind.Small, EnergyKind.Fuel, "not_nev")]
+    [InlineData(PlateKind.Motorcycle, EnergyKind.Pure, "plate_kind_not_allowed")]
+    [InlineData(PlateKind.Trailer, EnergyKind.NonPure, "plate_kind_not_allowed")]
+    public void OnlySmallAndLargeNevsAreEligible(PlateKind kind, EnergyKind energy, string reason)
+    {
+        var world = new SelectionWorld();
+        world.Vehicle = world.Vehicle with { PlateKind = kind, Energy = energy };
+
+        var error = Fails(world.Enter(), ErrorCodes.NotEligible);
+
+        Assert.Equal(reason, error.Reason);
+    }
+
+    [Fact]
+    public void ChecksComeInTheDocumentedOrder()
+    {
+        var world = new SelectionWorld();
+        world.Vehicle = world.Vehicle with { Energy = EnergyKind.Fuel };
+        world.Applicant = world.Applicant with { BlacklistedUntil = Start.AddDays(1), UserType = UserType.Learner, OfficeCode = "440300", IdNumber = StrangerId };
+        world.Office = world.Office with { Settings = world.Office.Settings with { Maintenance = true } };
+
+        Fails(world.Enter(), ErrorCodes.Maintenance);
+        world.Office = world.Office with { Settings = world.Office.Settings with { Maintenance = false } };
+        Fails(world.Enter(), ErrorCodes.NotOwner);
+        world.Applicant = world.Applicant with { IdNumber = OwnerId };
+        Fails(world.Enter(), ErrorCodes.RegionNotAllowed);
+        world.Applicant = world.Applicant with { OfficeCode = OfficeCode };
+        Fails(world.Enter(), ErrorCodes.Blacklisted);
+        world.Applicant = world.Applicant with { BlacklistedUntil = null };
+        Fails(world.Enter(), ErrorCodes.NotEligible);
+    }
+
+    [Fact]
+    public void ReEnteringBeforeConfirmingInformationStaysThere()
+    {
+        var world = new SelectionWorld();
+        Succeeds(world.Enter());
+
+        Assert.Equal(SelectionStage.ConfirmInfo, Succeeds(world.Enter()).Stage);
+    }
+
+    [Fact]
+    public async Task ReEnteringAnUnfinishedSelectionWithDrawsLeftReturnsToTheServiceExplanationAndAsksForVerificationAgain()
+    {
+        var world = new SelectionWorld();
+        world.EnterAndVerify();
+        await world.DrawAsync();
+
+        var view = Succeeds(world.Enter());
+
+        Assert.Equal(SelectionStage.ServiceInfo, view.Stage);
+        Assert.Equal(4, view.RemainingDraws);
+        Fails(await world.Rules.DrawAsync(false), ErrorCodes.WrongStage);
+        Succeeds(world.Rules.Start());
+        world.Time.Advance(TimeSpan.FromSeconds(world.State.Rules.SmsCooldownSeconds));
+        world.VerifyWithSentCode(world.Rules);
+        Assert.Equal(3, (await world.DrawAsync()).RemainingDraws);
+    }
+
+    [Fact]
+    public async Task ReEnteringWithNoDrawsLeftIsToldSoWithTheAutoConfirmMoment()
+    {
+        var world = new SelectionWorld(OfficeRules.Default with { DrawsPerVehicle = 1 });
+        world.EnterAndVerify();
+        var last = await world.DrawAsync();
+
+        var error = Fails(world.Enter(), ErrorCodes.DrawsExhausted);
+
+        Assert.Equal(last.Batch!.ExpiresAt, error.AutoConfirmAt);
+    }
+
+    [Fact]
+    public async Task ReEnteringAFinishedSelectionAlwaysShowsTheDonePage()
+    {
+        var world = new SelectionWorld();
+        world.EnterAndVerify();
+        var plate = (await world.DrawAsync()).Batch!.Plates[0];
+        Succeeds(await world.Rules.AddBackupAsync(plate));
+        Succeeds(await world.Rules.ConfirmAsync(plate));
+        world.Time.Advance(TimeSpan.FromDays(3));
+
+        var view = Succeeds(world.Enter());
+
+        Assert.Equal(SelectionStage.Completed, view.Stage);
+        Assert.Equal(plate, view.Selected!.Plate);
+    }
+
+    [Fact]
+    public void PhaseOneStepsMustComeInOrder()
+    {
+        var world = new SelectionWorld();
+        Succeeds(world.Enter());
+
+        Fails(world.Rules.Start(), ErrorCodes.WrongStage);
+        Fails(world.Rules.SendSmsCode(), ErrorCodes.WrongStage);
+        Fails(world.Rules.ConfirmInfo("v0", world.Office.Notice), ErrorCodes.ValidationFailed);
+        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office.Notice));
+
+        Assert.Equal(SelectionStage.ServiceInfo, view.Stage);
+        Assert.Equal("v1", world.State.NoticeVersion);
+        Assert.Equal(world.Time.GetUtcNow(), world.State.NoticeAcceptedAt);
+        Fails(world.Rules.ConfirmInfo("v1", world.Office.Notice), ErrorCodes.WrongStage);
+        Assert.Equal(SelectionStage.VerifyIdentity, Succeeds(world.Rules.Start()).Stage);
+    }
+}

@@ -1,0 +1,141 @@
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Selection;
+using static PlateOrleans.UnitTests.Selection.SelectionWorld;
+
+namespace PlateOrleans.UnitTests.Selection;
+
+/// <summary>Identity verification: code validity, resend cooldown, confirm countdown, wrong-try limit.</summary>
+public sealed class SmsVerificationTests
+{
+    private static SelectionWorld AtVerification()
+    {
+        var world = new SelectionWorld();
+        Succeeds(world.Enter());
+        Succeeds(world.Rules.ConfirmInfo("v1", world.Office.Notice));
+        Succeeds(world.Rules.Start());
+        return world;
+    }
+
+    [Fact]
+    public void SendingACodeTextsSixDigitsToTheAccountPhoneAndAnswersTheCountdowns()
+    {
+        var world = AtVerification();
+
+        var sent = world.Rules.SendSmsCode().Sms!;
+        var text = world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single();
+
+        Assert.Equal("138****0001", sent.SentTo);
+        Assert.Equal("13800000001", text.Phone);
+        Assert.Matches("^[0-9]{6}$", text.Code);
+        var now = world.Time.GetUtcNow();
+        Assert.Equal(now.AddSeconds(60), sent.ResendAfter);
+        Assert.Equal(now.AddSeconds(5), sent.ConfirmEnabledAt);
+        Assert.Equal(now.AddMinutes(5), sent.ExpiresAt);
+        Assert.False(sent.Simulated);
+    }
+
+    [Fact]
+    public void ASecondCodeWithinTheCooldownIsRefusedWithTheWait()
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+        world.Time.Advance(TimeSpan.FromSeconds(45));
+
+        var error = Fails(world.Rules.SendSmsCode(), ErrorCodes.SmsCooldown);
+
+        Assert.Equal(15, error.RetryAfterSeconds);
+        world.Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.NotNull(world.Rules.SendSmsCode().Sms);
+    }
+
+    [Fact]
+    public void TheRightCodeBeforeTheConfirmCountdownEndsIsTooEarly()
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+        var code = SentCode(world.Rules);
+        world.Time.Advance(TimeSpan.FromSeconds(4));
+
+        Fails(world.Rules.Verify(code), ErrorCodes.SmsTooEarly);
+        world.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(SelectionStage.Drawing, Succeeds(world.Rules.Verify(code)).Stage);
+    }
+
+    [Fact]
+    public void WrongCodesCountDownAndThenEvenTheRightOneNeedsANewCode()
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+        var code = SentCode(world.Rules);
+        var wrong = code == "000000" ? "111111" : "000000";
+        world.Time.Advance(TimeSpan.FromSeconds(5));
+
+        for (var left = 4; left >= 0; left--)
+        {
+            Assert.Equal(left, Fails(world.Rules.Verify(wrong), ErrorCodes.SmsCodeInvalid).AttemptsLeft);
+        }
+
+        Fails(world.Rules.Verify(code), ErrorCodes.SmsAttemptsExceeded);
+        world.Time.Advance(TimeSpan.FromSeconds(60));
+        world.Rules.SendSmsCode();
+        var fresh = SentCode(world.Rules);
+        world.Time.Advance(TimeSpan.FromSeconds(5));
+        Succeeds(world.Rules.Verify(fresh));
+    }
+
+    [Fact]
+    public void ACodeExpiresAfterItsValidity()
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+        var code = SentCode(world.Rules);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+
+        Fails(world.Rules.Verify(code), ErrorCodes.SmsCodeExpired);
+    }
+
+    [Fact]
+    public void VerifyingWithoutACodeSentIsExpired()
+    {
+        var world = AtVerification();
+
+        Fails(world.Rules.Verify("123456"), ErrorCodes.SmsCodeExpired);
+    }
+
+    [Fact]
+    public void ACodeVerifiesOnlyOnce()
+    {
+        var world = AtVerification();
+        world.VerifyWithSentCode(world.Rules);
+        var code = world.State.Sms;
+        Succeeds(world.Enter());
+        Succeeds(world.Rules.Start());
+
+        Assert.True(code!.Used);
+        Fails(world.Rules.Verify("123456"), ErrorCodes.SmsCodeExpired);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("1234567")]
+    [InlineData("12a456")]
+    [InlineData("")]
+    public void ACodeIsSixDigits(string code)
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+
+        Fails(world.Rules.Verify(code), ErrorCodes.ValidationFailed);
+        Assert.Equal(5, world.State.Sms!.AttemptsLeft);
+    }
+
+    [Fact]
+    public void TheCodeIsKeptOnlyAsAHash()
+    {
+        var world = AtVerification();
+        world.Rules.SendSmsCode();
+        var code = SentCode(world.Rules);
+
+        Assert.DoesNotContain(code, world.State.Sms!.CodeHash, StringComparison.Ordinal);
+    }
+}
