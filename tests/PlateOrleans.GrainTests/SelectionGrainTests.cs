@@ -1,0 +1,175 @@
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
+
+namespace PlateOrleans.GrainTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SelectionGrainTests(ClusterFixture fixture)
+{
+    private static readonly OfficeRules _quick = OfficeRules.Default with { SmsConfirmDelaySeconds = 0 };
+
+    private async Task<(ISelectionSessionGrain Grain, Caller Caller, string Vin, OfficeSnapshot Office)> DrawingAsync(OfficeRules? rules = null)
+    {
+        var office = await fixture.CreateOfficeAsync(rules ?? _quick);
+        var (caller, vin) = await fixture.CreateApplicantAsync(office.Code);
+        var grain = fixture.Client.GetGrain<ISelectionSessionGrain>(vin);
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Enter(), null));
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.ConfirmInfo(office.Notice.Version), null));
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Start(), null));
+        var sms = await grain.ExecuteAsync(caller, new SelectionCommand.SendSmsCode(), null);
+        Assert.NotNull(sms.Sms);
+        var account = await fixture.Client.GetGrain<IAccountGrain>(caller.Username).GetAsync();
+        var text = await WaitForAsync(async () => (await fixture.Client.GetGrain<ISmsOutboxGrain>(account!.Phone!).ListAsync()).FirstOrDefault());
+        var code = System.Text.RegularExpressions.Regex.Match(text.Text, "[0-9]{6}").Value;
+        Assert.Equal(SelectionStage.Drawing, Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Verify(code), null)).Stage);
+        return (grain, caller, vin, office);
+    }
+
+    private static SelectionView Ok(SelectionReply reply)
+    {
+        Assert.True(reply.Error is null, $"{reply.Error?.Code}: {reply.Error?.Detail}");
+        return reply.View!;
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task TheWholeFlowReservesTheConfirmedNumberAndWritesTheTrail()
+    {
+        var (grain, caller, vin, office) = await DrawingAsync();
+
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.AddBackup(batch.Plates[4]), null));
+        var done = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Confirm(batch.Plates[4]), null));
+
+        Assert.Equal(SelectionStage.Completed, done.Stage);
+        Assert.Equal(batch.Plates[4], (await fixture.Ledger.LiveByVinAsync(vin))!.Plate);
+        var counts = Assert.Single(await fixture.Client.GetGrain<IPlatePoolGrain>(office.Code).GetCountsAsync());
+        Assert.Equal((1, 0, 9_999), (counts.Reserved, counts.Held, counts.Available));
+        var trail = await fixture.Audit.ReadByVinAsync(vin);
+        Assert.Equal([AuditKinds.Draw, AuditKinds.Backup, AuditKinds.Confirmation], trail.Select(e => e.Kind));
+        Assert.Equal(batch.Plates, trail[0].Plates);
+        Assert.Equal(SelectionStage.Completed, await grain.GetStageAsync());
+    }
+
+    [Fact]
+    public async Task ARetriedDrawWithTheSameKeyReturnsTheSameBatchAndCostsOneDraw()
+    {
+        var (grain, caller, _, _) = await DrawingAsync();
+
+        var first = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(true), "draw-1"));
+        var again = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(true), "draw-1"));
+        var reused = await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), "draw-1");
+
+        Assert.Equal(first.Batch!.Plates, again.Batch!.Plates);
+        Assert.Equal(4, again.RemainingDraws);
+        Assert.Equal(ErrorCodes.IdempotencyKeyReused, reused.Error!.Code);
+        Assert.Equal(4, Ok(await grain.ReadAsync(caller)).RemainingDraws);
+    }
+
+    [Fact]
+    public async Task ConcurrentRetriesWithOneKeySpendOneDraw()
+    {
+        var (grain, caller, _, _) = await DrawingAsync();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), "same")));
+
+        Assert.Single(replies.Select(r => string.Join(",", r.View!.Batch!.Plates)).Distinct());
+        Assert.Equal(4, Ok(await grain.ReadAsync(caller)).RemainingDraws);
+    }
+
+    [Fact]
+    public async Task AutoConfirmHappensAtTheMomentWithNobodyCalling()
+    {
+        var (grain, caller, vin, _) = await DrawingAsync(_quick with { DrawsPerVehicle = 1, BatchSeconds = 1 });
+
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+
+        // Only the ledger and the outbox are watched: reading the selection would itself catch up.
+        var entry = await WaitForAsync(() => fixture.Ledger.LiveByVinAsync(vin), seconds: 5);
+        Assert.Equal(batch.Plates[0], entry.Plate);
+        Assert.Equal(ConfirmedBy.Auto, entry.By);
+        Assert.True(entry.ReservedAt >= batch.ExpiresAt);
+        var view = Ok(await grain.ReadAsync(caller));
+        Assert.Equal(ConfirmedBy.Auto, view.Selected!.By);
+        Assert.Contains(AuditKinds.AutoConfirmation, (await fixture.Audit.ReadByVinAsync(vin)).Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task AfterACrashBetweenLedgerAndStateTheSelectionReconcilesOnActivation()
+    {
+        var (grain, caller, vin, office) = await DrawingAsync();
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+        // The ledger has the reservation (the pool wrote it) but the selection never saved its confirmation.
+        await fixture.Ledger.ReserveAsync(new LedgerEntry(office.Code, batch.Plates[1], vin, ConfirmedBy.User, DateTimeOffset.UtcNow, new DateOnly(2026, 12, 31)));
+
+        await fixture.Cluster.DeactivateAsync(grain.GetGrainId());
+        var view = Ok(await grain.ReadAsync(caller));
+
+        Assert.Equal(SelectionStage.Completed, view.Stage);
+        Assert.Equal(batch.Plates[1], view.Selected!.Plate);
+    }
+
+    [Fact]
+    public async Task StateSurvivesDeactivation()
+    {
+        var (grain, caller, _, _) = await DrawingAsync();
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), "k")).Batch!;
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.AddBackup(batch.Plates[0]), null));
+
+        await fixture.Cluster.DeactivateAsync(grain.GetGrainId());
+        var view = Ok(await grain.ReadAsync(caller));
+
+        Assert.Equal(4, view.RemainingDraws);
+        Assert.Equal([batch.Plates[0]], view.Backups!.Plates);
+        Assert.Equal(batch.Plates, Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), "k")).Batch!.Plates);
+    }
+
+    [Fact]
+    public async Task SomeoneElseCannotActOnOrReadTheSelection()
+    {
+        var (grain, _, _, office) = await DrawingAsync();
+        var (stranger, _) = await fixture.CreateApplicantAsync(office.Code);
+
+        Assert.Equal(ErrorCodes.NotOwner, (await grain.ExecuteAsync(stranger, new SelectionCommand.Draw(false), null)).Error!.Code);
+        Assert.Equal(ErrorCodes.NotOwner, (await grain.ReadAsync(stranger)).Error!.Code);
+        var operatorOfOffice = new Caller("op", Role.Operator, office.Code, null, null);
+        Assert.Null((await grain.ReadAsync(operatorOfOffice)).Error);
+        Assert.Equal(ErrorCodes.NotOwner, (await grain.ReadAsync(operatorOfOffice with { OfficeCode = "999999" })).Error!.Code);
+    }
+
+    [Fact]
+    public async Task ASimulationHoldsNothingInTheRealPool()
+    {
+        var office = await fixture.CreateOfficeAsync(_quick);
+        var (caller, vin) = await fixture.CreateApplicantAsync(office.Code);
+        var simulation = fixture.Client.GetGrain<ISimulationSessionGrain>($"{vin}|{caller.Username}");
+        Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.Enter(), null));
+        Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.ConfirmInfo(office.Notice.Version), null));
+        Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.Start(), null));
+        Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.Verify("999999"), null));
+
+        var batch = Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+        Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.AddBackup(batch.Plates[0]), null));
+        var done = Ok(await simulation.ExecuteAsync(caller, new SelectionCommand.Confirm(batch.Plates[0]), null));
+
+        Assert.True(done.Simulation);
+        var counts = Assert.Single(await fixture.Client.GetGrain<IPlatePoolGrain>(office.Code).GetCountsAsync());
+        Assert.Equal(10_000, counts.Available);
+        Assert.Null(await fixture.Ledger.LiveByVinAsync(vin));
+        Assert.Null(await fixture.Client.GetGrain<ISelectionSessionGrain>(vin).GetStageAsync());
+    }
+}
