@@ -165,7 +165,8 @@ public interface IVehicleGrain : IGrainWithStringKey
 [Alias("PlateOrleans.ISmsOutboxGrain")]
 public interface ISmsOutboxGrain : IGrainWithStringKey
 {
-    [OneWay, Alias("Add")]
+    /// <remarks>Awaited (not one-way), so a code is in the outbox by the time "sms-code" answers.</remarks>
+    [Alias("Add")]
     Task AddAsync(SmsMessage message);
 
     [ReadOnly, Alias("List")]
