@@ -109,6 +109,20 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheDurableReminderAutoConfirmsWhenTheActivationAndItsTimerAreGone()
+    {
+        var (grain, caller, vin, _) = await DrawingAsync(_quick with { DrawsPerVehicle = 1, BatchSeconds = 2 });
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+
+        // Deactivating drops the grain timer, as a silo restart would; only the reminder is left to act.
+        await fixture.Cluster.DeactivateAsync(grain.GetGrainId());
+
+        var entry = await WaitForAsync(() => fixture.Ledger.LiveByVinAsync(vin), seconds: 15);
+        Assert.Equal(batch.Plates[0], entry.Plate);
+        Assert.Equal(ConfirmedBy.Auto, entry.By);
+    }
+
+    [Fact]
     public async Task AfterACrashBetweenLedgerAndStateTheSelectionReconcilesOnActivation()
     {
         var (grain, caller, vin, office) = await DrawingAsync();

@@ -33,8 +33,11 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>Where this selection's numbers come from, once its office is known.</summary>
     protected abstract IPlateSource CreatePlateSource(OfficeSnapshot office);
 
-    /// <summary>Keeps what a step changed and delivers what it did (SMS, audit); a simulation keeps nothing.</summary>
-    protected abstract Task PersistAsync(IReadOnlyList<SelectionEvent> events);
+    /// <summary>
+    /// Keeps what a step changed and delivers what it did (SMS, audit); a simulation keeps nothing.
+    /// <paramref name="nextWakeUp"/> is when something must next happen by itself, for a durable reminder.
+    /// </summary>
+    protected abstract Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp);
 
     public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
     {
@@ -178,7 +181,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             try
             {
-                await PersistAsync(events);
+                await PersistAsync(events, _rules.NextWakeUp);
             }
             catch
             {
@@ -215,12 +218,15 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         }
     }
 
-    /// <summary>The timer's work: catch up (auto-confirm), keep the result, and try again shortly if the ledger did not answer.</summary>
-    protected async Task WakeUpAsync()
+    /// <summary>
+    /// The timer's (and the reminder's) work: catch up (auto-confirm), keep the result, and try again shortly if the
+    /// ledger did not answer. Answers when something is due next.
+    /// </summary>
+    protected async Task<DateTimeOffset?> WakeUpAsync()
     {
         if (_rules is null)
         {
-            return;
+            return null;
         }
 
         var caughtUp = await _rules.CatchUpAsync();
@@ -229,5 +235,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             ScheduleWakeUp(_retryDelay);
         }
+
+        return _rules.NextWakeUp;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Grains.Sms;
@@ -9,6 +10,8 @@ namespace PlateOrleans.Grains.Selection;
 /// One vehicle's formal selection, keyed by VIN. Its numbers come from the office's pool; what a step changed is
 /// stored before the answer goes out, together with the audit trail; on activation it reconciles with the ledger
 /// (a confirmation may have reached the ledger and not the state when a silo died in between).
+/// What must happen by itself (the auto-confirm; later the exchange deadline) has a grain timer for precision and a
+/// durable reminder, so that it also happens when its moment passed while no silo was running.
 /// </summary>
 public sealed class SelectionSessionGrain(
     [PersistentState("selection")] IPersistentState<SelectionState> state,
@@ -16,8 +19,13 @@ public sealed class SelectionSessionGrain(
     IAuditTrail audit,
     ISmsSender sms,
     TimeProvider time,
-    ILogger<SelectionSessionGrain> logger) : SelectionGrainBase(time), ISelectionSessionGrain
+    ILogger<SelectionSessionGrain> logger) : SelectionGrainBase(time), ISelectionSessionGrain, IRemindable
 {
+    public const string WakeUpReminder = "wake-up";
+
+    /// <summary>Reminders are periodic; the period only matters when a tick finds the work still not done (the ledger down).</summary>
+    private static readonly TimeSpan _reminderPeriod = TimeSpan.FromMinutes(1);
+
     protected override SelectionState State => state.State;
 
     protected override bool IsSimulation => false;
@@ -47,9 +55,46 @@ public sealed class SelectionSessionGrain(
     protected override IPlateSource CreatePlateSource(OfficeSnapshot office) =>
         new PoolGrainPlateSource(GrainFactory.GetGrain<IPlatePoolGrain>(office.Code));
 
-    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var work = new List<Task>(events.Count + 1) { state.WriteStateAsync() };
+        if (reminderName != WakeUpReminder)
+        {
+            return;
+        }
+
+        if (!State.InProgress || await WakeUpAsync() is null)
+        {
+            // Done (or nothing left to do): the reminder has no more work.
+            await SetReminderAsync(null);
+            State.ReminderAt = null;
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Registers the reminder for a moment (a little after it, so the timer normally wins), or removes it.</summary>
+    private async Task SetReminderAsync(DateTimeOffset? due)
+    {
+        if (due is { } moment)
+        {
+            var dueTime = moment - Time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            await this.RegisterOrUpdateReminder(WakeUpReminder, dueTime + TimeSpan.FromSeconds(1), _reminderPeriod);
+        }
+        else if (await this.GetReminder(WakeUpReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp)
+    {
+        var work = new List<Task>(events.Count + 2);
+        if (nextWakeUp != State.ReminderAt)
+        {
+            work.Add(SetReminderAsync(nextWakeUp));
+            State.ReminderAt = nextWakeUp;
+        }
+
+        work.Add(state.WriteStateAsync());
         foreach (var e in events)
         {
             work.Add(e switch

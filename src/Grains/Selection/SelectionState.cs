@@ -33,6 +33,8 @@ public sealed class SelectionState
     /// <summary>The latest answers by <c>Idempotency-Key</c>, newest last.</summary>
     [Id(18)] public List<IdempotentReply> Replies { get; set; } = [];
     [Id(19)] public DateTimeOffset? EnteredAt { get; set; }
+    /// <summary>The moment the durable wake-up reminder is registered for, if one is.</summary>
+    [Id(20)] public DateTimeOffset? ReminderAt { get; set; }
 
     public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
 
