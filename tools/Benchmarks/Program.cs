@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(PlateOrleans.Benchmarks.AllocatorBenchmarks).Assembly).Run(args);
