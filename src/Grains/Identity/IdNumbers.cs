@@ -18,8 +18,11 @@ public static class IdNumbers
     private const string CreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
     private static readonly int[] _creditWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
-    /// <summary>Whether a resident ID number is well formed: a province's division code, a real birth date, the right check digit.</summary>
-    public static bool IsValidPersonId(string? id)
+    /// <summary>
+    /// Whether a resident ID number is well formed: a province's division code, a real birth date (not after
+    /// <paramref name="today"/>, by default today's UTC date), the right check digit.
+    /// </summary>
+    public static bool IsValidPersonId(string? id, DateOnly? today = null)
     {
         if (id is not { Length: Length } || id.AsSpan(0, 17).IndexOfAnyExceptInRange('0', '9') >= 0 || !Provinces.IsDivisionPrefix(id.AsSpan(0, 2)))
         {
@@ -27,7 +30,8 @@ public static class IdNumbers
         }
 
         if (!DateOnly.TryParseExact(id.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth)
-            || birth.Year < 1900)
+            || birth.Year < 1900
+            || birth > (today ?? DateOnly.FromDateTime(DateTime.UtcNow)))
         {
             return false;
         }

@@ -32,9 +32,6 @@ public sealed class SeriesUniverse
         NoFourTotal = (int)noFour;
     }
 
-    /// <summary>The most numbers one series may publish, to keep a pool's memory bounded (a few bytes per number).</summary>
-    public const int MaxTotal = 2_000_000;
-
     public PlateKind PlateKind { get; }
 
     public char EnergyLetter { get; }
@@ -60,8 +57,9 @@ public sealed class SeriesUniverse
             return null;
         }
 
+        // Blocks may not overlap, so a series holds at most every serial of its kind: 340,000 small (D##### and
+        // DA#### to DZ####) or 100,000 large numbers. That bounds a pool's memory without a limit of its own.
         var blocks = new List<SerialBlock>(series.Blocks.Count);
-        long total = 0;
         foreach (var pattern in series.Blocks)
         {
             var block = SerialBlock.TryParse(pattern ?? "", series.PlateKind, series.EnergyLetter, out error);
@@ -76,14 +74,7 @@ public sealed class SeriesUniverse
                 return null;
             }
 
-            total += block.Count;
             blocks.Add(block);
-        }
-
-        if (total > MaxTotal)
-        {
-            error = $"a series may publish at most {MaxTotal:N0} numbers ({total:N0} given)";
-            return null;
         }
 
         error = null;

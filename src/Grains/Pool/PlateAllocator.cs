@@ -60,16 +60,16 @@ public sealed class PlateAllocator
     /// <summary>The office prefix every number starts with, e.g. 冀A.</summary>
     public string Prefix { get; }
 
-    /// <summary>Marks a number reserved or issued (from the ledger, on rebuild). Numbers outside the publication are ignored.</summary>
+    /// <summary>
+    /// Marks a number reserved or issued for a vehicle (from the ledger, on rebuild), replacing whatever it was, so
+    /// loading the same row twice changes nothing. Numbers outside the publication are ignored.
+    /// </summary>
     public void LoadAssigned(string plate, string vin, bool issued)
     {
-        if (!TryLocate(plate, out var series, out var index))
+        if (TryLocate(plate, out var series, out var index))
         {
-            return;
+            Assign(series, index, vin, issued);
         }
-
-        series.Take(index);
-        series.Assign(index, vin, issued ? NumberState.Issued : NumberState.Reserved);
     }
 
     /// <summary>
@@ -200,18 +200,17 @@ public sealed class PlateAllocator
     }
 
     /// <summary>Records that the ledger gave this number to another vehicle (seen when a write conflicts).</summary>
-    public void ForceAssigned(string plate, string vin, bool issued)
-    {
-        if (TryLocate(plate, out var series, out var index))
-        {
-            if (series.States[index] is NumberState.Reserved or NumberState.Issued)
-            {
-                series.Unassign(index);
-            }
+    public void ForceAssigned(string plate, string vin, bool issued) => LoadAssigned(plate, vin, issued);
 
-            series.Take(index);
-            series.Assign(index, vin, issued ? NumberState.Issued : NumberState.Reserved);
+    private static void Assign(SeriesPool series, int index, string vin, bool issued)
+    {
+        if (series.States[index] is NumberState.Reserved or NumberState.Issued)
+        {
+            series.Unassign(index);
         }
+
+        series.Take(index);
+        series.Assign(index, vin, issued ? NumberState.Issued : NumberState.Reserved);
     }
 
     /// <summary>The state of a number, or null when the office does not publish it.</summary>

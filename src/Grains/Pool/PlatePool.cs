@@ -28,15 +28,17 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
         var live = await ledger.LiveByOfficeAsync(officeCode, cancellationToken);
         var now = time.GetUtcNow();
         var next = new PlateAllocator(prefix, publication, random);
-        foreach (var entry in live)
-        {
-            next.LoadAssigned(entry.Plate, entry.Vin, entry.IsIssued);
-        }
 
-        // Reservations made while the ledger was read are in memory only so far: carry them, and the holds.
+        // Reservations made while the ledger was read are in memory only so far: carry them, then let the ledger's
+        // rows (the truth: an exchange makes a number issued) have the last word.
         foreach (var (plate, vin, issued) in _allocator.Assigned())
         {
             next.LoadAssigned(plate, vin, issued);
+        }
+
+        foreach (var entry in live)
+        {
+            next.LoadAssigned(entry.Plate, entry.Vin, entry.IsIssued);
         }
 
         foreach (var (holder, plate, until) in _allocator.Holds(now))
@@ -112,7 +114,6 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
                 return Unavailable();
         }
 
-        var allocator = _allocator;
         LedgerWriteResult written;
         try
         {
@@ -120,7 +121,8 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
         }
         catch (LedgerUnavailableException)
         {
-            allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
+            // The current allocator, not the one the write began on: a republication meanwhile carried the reservation over.
+            _allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
             return new ReservationResult(false, null, new PlateError(ErrorCodes.Unavailable, "系统繁忙，号牌未能确认，请稍后重试。"));
         }
 
@@ -129,12 +131,12 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
             case LedgerWriteStatus.Written or LedgerWriteStatus.AlreadyWritten:
                 return new ReservationResult(true, null, null);
             case LedgerWriteStatus.PlateTaken:
-                allocator.ForceAssigned(plate, written.Existing!.Vin, written.Existing.IsIssued);
+                _allocator.ForceAssigned(plate, written.Existing!.Vin, written.Existing.IsIssued);
                 return Unavailable();
             default:
                 var existing = written.Existing!;
-                allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
-                allocator.ForceAssigned(existing.Plate, existing.Vin, existing.IsIssued);
+                _allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
+                _allocator.ForceAssigned(existing.Plate, existing.Vin, existing.IsIssued);
                 return new ReservationResult(false, new PoolReservation(existing.Vin, existing.Plate, existing.By, existing.ReservedAt, existing.ExchangeBy), null);
         }
     }

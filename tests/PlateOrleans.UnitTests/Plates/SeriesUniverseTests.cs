@@ -104,16 +104,16 @@ public sealed class SeriesUniverseTests
     }
 
     [Fact]
-    public void TheLargestPossibleSeriesStaysUnderMaxTotal()
+    public void TheLargestPossibleSmallSeriesHoldsEverySmallSerialOfItsLetter()
     {
         // Every small D serial: D##### and DA#### to DZ#### (24 letters without I and O). No series can publish more
-        // without overlapping, so the MaxTotal guard can never refuse a series today.
+        // without overlapping, which is what bounds a pool's size.
         var blocks = new[] { "D#####" }.Concat("ABCDEFGHJKLMNPQRSTUVWXYZ".Select(c => $"D{c}####")).ToArray();
 
         var universe = SeriesUniverse.TryCreate(new SeriesBlocks(PlateKind.Small, 'D', blocks), out var error);
 
         Assert.Null(error);
         Assert.Equal(340_000, universe!.Total);
-        Assert.True(universe.Total <= SeriesUniverse.MaxTotal);
+        Assert.Null(SeriesUniverse.TryCreate(new SeriesBlocks(PlateKind.Small, 'D', [.. blocks, "DA0###"]), out _));
     }
 }

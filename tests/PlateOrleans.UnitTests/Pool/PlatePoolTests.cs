@@ -164,7 +164,7 @@ public sealed class PlatePoolTests
         Assert.All(batch.Where(p => p.StartsWith("冀AD0000", StringComparison.Ordinal)), p => Assert.Null(pool.Allocator.StateOf(p, _time.GetUtcNow())));
     }
 
-    [Fact(Skip = "BUG: PlatePool.PublishAsync loads each reservation twice (ledger row + old allocator's Assigned()), so a republication doubles Reserved")]
+    [Fact]
     public async Task ARepublicationCountsEachReservationOnce()
     {
         var pool = await PublishedPool(SmallPure("D0####"));
@@ -178,7 +178,7 @@ public sealed class PlatePoolTests
         Assert.Equal((10_000, 9_990, 9, 1, 0), (counts.Total, counts.Available, counts.Held, counts.Reserved, counts.Issued));
     }
 
-    [Fact(Skip = "BUG: PlatePool.PublishAsync lets the old allocator's 'reserved' override the ledger's 'issued', so an exchanged plate reads Reserved and is counted twice")]
+    [Fact]
     public async Task ARepublicationAfterAnExchangeShowsTheNumberIssued()
     {
         var pool = await PublishedPool(SmallPure("D0####"));
@@ -244,7 +244,7 @@ public sealed class PlatePoolTests
         Assert.Equal("VIN-A", pool.Allocator.HolderOf(plate, _time.GetUtcNow()));
     }
 
-    [Fact(Skip = "BUG: PlatePool undoes a failed ledger write on the allocator it started on; a republication meanwhile carried the reservation over, so it stays and a retry answers success with no ledger row")]
+    [Fact]
     public async Task ALedgerFailureDuringARepublicationStillGivesTheNumberBack()
     {
         var gate = new TaskCompletionSource();
