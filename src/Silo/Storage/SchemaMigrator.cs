@@ -35,9 +35,10 @@ public static class SchemaMigrator
         string connectionString, ILogger? logger, CancellationToken cancellationToken)
     {
         // A session-level advisory lock, held on a connection of its own while DbUp works on others: the second
-        // process waits here, then finds the journal complete and applies nothing. Disposing the connection ends
-        // the session, which releases the lock (also when the upgrade throws).
-        await using var lockConnection = new NpgsqlConnection(connectionString);
+        // process waits here, then finds the journal complete and applies nothing. The lock connection is not
+        // pooled, so disposing it ends the session and releases the lock, also when the upgrade throws.
+        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        await using var lockConnection = new NpgsqlConnection(unpooled.ToString());
         await lockConnection.OpenAsync(cancellationToken);
         await using (var command = lockConnection.CreateCommand())
         {

@@ -1,0 +1,38 @@
+using PlateOrleans.Silo.Storage;
+using PlateOrleans.Testing;
+
+namespace PlateOrleans.DatabaseTests;
+
+/// <summary>The two databases every storage test runs on.</summary>
+public enum Engine
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary>Fresh, empty databases for one test: a SQLite file in a temporary directory, or a database on the shared PostgreSQL.</summary>
+public static class TestDatabases
+{
+    public static async Task<StorageOptions> CreateAsync(Engine engine, string name) => engine switch
+    {
+        Engine.Sqlite => new StorageOptions
+        {
+            Provider = StorageProvider.Sqlite,
+            ConnectionString = $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("plateorleans-sqlite-").FullName, name + ".db")}",
+        },
+        Engine.PostgreSql => new StorageOptions
+        {
+            Provider = StorageProvider.PostgreSql,
+            ConnectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync(name),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(engine)),
+    };
+
+    /// <summary>A fresh database with the schema applied.</summary>
+    public static async Task<StorageOptions> CreateMigratedAsync(Engine engine, string name)
+    {
+        var options = await CreateAsync(engine, name);
+        await SchemaMigrator.MigrateAsync(options);
+        return options;
+    }
+}
