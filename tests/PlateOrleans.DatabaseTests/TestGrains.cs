@@ -15,6 +15,10 @@ public interface IStateTestGrain : IGrainWithStringKey
 
     [Alias("deactivate")]
     Task DeactivateAsync();
+
+    /// <summary>Differs between activations: tells a re-read from storage from a value still in memory.</summary>
+    [Alias("activation")]
+    Task<Guid> ActivationAsync();
 }
 
 [GenerateSerializer, Alias("dbtest.state-value")]
@@ -26,6 +30,8 @@ public sealed class TestState
 
 public sealed class StateTestGrain([PersistentState("dbtest-state")] IPersistentState<TestState> state) : Grain, IStateTestGrain
 {
+    private readonly Guid _activation = Guid.NewGuid();
+
     public async Task SetAsync(string value)
     {
         state.State.Value = value;
@@ -39,6 +45,8 @@ public sealed class StateTestGrain([PersistentState("dbtest-state")] IPersistent
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
+
+    public Task<Guid> ActivationAsync() => Task.FromResult(_activation);
 }
 
 /// <summary>A grain with one durable reminder, whose ticks are recorded with the silo that delivered them.</summary>
