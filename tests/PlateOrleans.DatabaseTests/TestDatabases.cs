@@ -18,7 +18,7 @@ public static class TestDatabases
         Engine.Sqlite => new StorageOptions
         {
             Provider = StorageProvider.Sqlite,
-            ConnectionString = $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("plateorleans-sqlite-").FullName, name + ".db")}",
+            ConnectionString = $"Data Source={Path.Combine(TestDirectories.Create("sqlite"), name + ".db")}",
         },
         Engine.PostgreSql => new StorageOptions
         {

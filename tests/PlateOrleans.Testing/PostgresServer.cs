@@ -47,7 +47,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartNewAsync()
     {
         RequireBinaries();
-        var directory = Directory.CreateTempSubdirectory("plateorleans-pg-").FullName;
+        var directory = TestDirectories.Create("postgres");
         var server = new PostgresServer(directory, TcpPorts.GetFree());
         try
         {
@@ -121,10 +121,21 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
+    /// <summary>Stops the server left in <paramref name="directory"/> by a test process that no longer runs.</summary>
+    internal static void StopAbandoned(string directory)
+    {
+        var data = Path.Combine(directory, "data");
+        if (File.Exists(Path.Combine(data, "postmaster.pid")) && File.Exists(Path.Combine(BinDirectory, "pg_ctl")))
+        {
+            new PostgresServer(directory, 0).RunServerBinaryAsync("pg_ctl", "stop", "-D", data, "-m", "immediate", "-w").GetAwaiter().GetResult();
+        }
+    }
+
     private static async Task<PostgresServer> StartSharedAsync()
     {
         var server = await StartNewAsync();
-        // Test runners give no hook after the last test; the process exit is the last moment to clean up.
+        // Test runners give no hook after the last test; the process exit is the last moment to clean up (and if the
+        // runner cuts it short, the next run's TestDirectories sweep stops the server).
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
     }
