@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Providers;
 using Orleans.Runtime;
 using Orleans.Storage;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.DatabaseTests;
@@ -134,6 +136,28 @@ public sealed class GrainStorageContractTests
         gone.State = new TestState { Value = "b" };
         await provider.WriteStateAsync(State, id, gone);
         Assert.Equal("1", gone.ETag);
+    }
+
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task HundredsOfGrainsWritingBesideTheLedgerNeverFindTheDatabaseLocked(Engine engine)
+    {
+        // SQLite has one writer at a time: without WAL and a busy timeout some of these writes fail with "database is locked".
+        var storage = await TestDatabases.CreateAsync(engine, "busy");
+        using var host = await TestSilos.StartStandaloneAsync(storage, $"busy-{Guid.NewGuid():N}", silo => silo.Services.AddPlateLedger(storage));
+        var grains = host.Service<IGrainFactory>();
+        var ledger = host.Service<IPlateLedger>();
+
+        var writes = Enumerable.Range(0, 300).Select(i => Task.Run(() => grains.GetGrain<IStateTestGrain>($"busy-{i}").SetAsync($"value {i}")));
+        var reservations = Enumerable.Range(0, 300).Select(i => Task.Run(() => ledger.ReserveAsync(
+            new LedgerEntry("4401", $"粤B{i:D5}", $"VIN-BUSY-{i}", ConfirmedBy.User, DateTimeOffset.UtcNow, new DateOnly(2026, 3, 17)))));
+        var written = await Task.WhenAll(reservations);
+        await Task.WhenAll(writes);
+
+        Assert.All(written, r => Assert.Equal(LedgerWriteStatus.Written, r.Status));
+        Assert.Equal(300, (await ledger.LiveByOfficeAsync("4401")).Count);
+        Assert.Equal(300, await MigrationTests.CountAsync(storage, "SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL"));
     }
 
     private static async Task<GrainState<TestState>> ReadAsync(IGrainStorage provider, string stateName, GrainId id)

@@ -44,6 +44,9 @@ public sealed class StorageOptions
                 var builder = new SqliteConnectionStringBuilder(
                     string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString);
                 builder.DataSource = Path.GetFullPath(builder.DataSource);
+                // Busy timeout: Microsoft.Data.Sqlite retries a locked database until the command timeout
+                // ("Default Timeout", 30 s unless the connection string says otherwise), for Orleans' connections too.
+                // WAL, set by SchemaMigrator, keeps readers out of the writer's way.
                 Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
                 return builder.ToString();
             case StorageProvider.PostgreSql:
