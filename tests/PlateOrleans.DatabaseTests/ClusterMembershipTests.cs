@@ -55,7 +55,7 @@ public sealed class ClusterMembershipTests
 
     private static async Task<List<(int Port, int Status, string? SuspectTimes)>> MembersAsync(StorageOptions storage, string clusterId)
     {
-        await using var connection = await MigrationTests.OpenAsync(storage);
+        await using var connection = await TestDatabases.OpenAsync(storage);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT port, status, suspect_times FROM orleans_membership WHERE deployment_id = @cluster";
         var parameter = command.CreateParameter();

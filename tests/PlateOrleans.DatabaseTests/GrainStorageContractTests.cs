@@ -49,7 +49,7 @@ public sealed class GrainStorageContractTests
             Assert.NotEqual(firstActivations[key], await grain.ActivationAsync());
         }
 
-        await using var connection = await MigrationTests.OpenAsync(storage);
+        await using var connection = await TestDatabases.OpenAsync(storage);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT grain_key_n0, grain_key_n1, grain_key_ext, version FROM orleans_grain_state WHERE state_name = 'dbtest-state'";
         var rows = new List<(long, long, string, int)>();
@@ -157,7 +157,7 @@ public sealed class GrainStorageContractTests
 
         Assert.All(written, r => Assert.Equal(LedgerWriteStatus.Written, r.Status));
         Assert.Equal(300, (await ledger.LiveByOfficeAsync("4401")).Count);
-        Assert.Equal(300, await MigrationTests.CountAsync(storage, "SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL"));
+        Assert.Equal(300, await TestDatabases.CountAsync(storage, "SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL"));
     }
 
     private static async Task<GrainState<TestState>> ReadAsync(IGrainStorage provider, string stateName, GrainId id)

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.DatabaseTests;
@@ -31,7 +30,7 @@ public sealed class MigrationTests
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SchemaMigrator.MigrateAsync(options))));
 
         Assert.Equal(EmbeddedScripts(engine), runs.SelectMany(r => r).Order());
-        Assert.Equal(EmbeddedScripts(engine).Count, await CountAsync(options, "SELECT count(*) FROM schemaversions"));
+        Assert.Equal(EmbeddedScripts(engine).Count, await TestDatabases.CountAsync(options, "SELECT count(*) FROM schemaversions"));
     }
 
     [SkippableTheory]
@@ -56,7 +55,7 @@ public sealed class MigrationTests
         string[] expected = engine == Engine.PostgreSql ? [.. persistence, .. reminders, .. clustering] : [.. persistence, .. reminders];
 
         var keys = new List<string>();
-        await using (var connection = await OpenAsync(options))
+        await using (var connection = await TestDatabases.OpenAsync(options))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT QueryKey FROM OrleansQuery";
@@ -76,14 +75,14 @@ public sealed class MigrationTests
     public async Task TheAuditTrailRefusesUpdatesAndDeletes(Engine engine)
     {
         var options = await TestDatabases.CreateMigratedAsync(engine, "audit_append_only");
-        await ExecuteAsync(options, "INSERT INTO plate_audit (at, kind, vin, office_code, plates) VALUES ('2026-03-01T01:00:00.0000000Z', 'draw', 'V1', 'O1', '[]')");
+        await TestDatabases.ExecuteAsync(options, "INSERT INTO plate_audit (at, kind, vin, office_code, plates) VALUES ('2026-03-01T01:00:00.0000000Z', 'draw', 'V1', 'O1', '[]')");
 
-        var update = await Assert.ThrowsAnyAsync<DbException>(() => ExecuteAsync(options, "UPDATE plate_audit SET kind = 'release'"));
-        var delete = await Assert.ThrowsAnyAsync<DbException>(() => ExecuteAsync(options, "DELETE FROM plate_audit"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "UPDATE plate_audit SET kind = 'release'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "DELETE FROM plate_audit"));
 
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
-        Assert.Equal(1, await CountAsync(options, "SELECT count(*) FROM plate_audit"));
+        Assert.Equal(1, await TestDatabases.CountAsync(options, "SELECT count(*) FROM plate_audit"));
     }
 
     [Fact]
@@ -117,30 +116,5 @@ public sealed class MigrationTests
     {
         var prefix = $"PlateOrleans.Silo.Storage.Schema.{engine}.";
         return [.. typeof(SchemaMigrator).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order()];
-    }
-
-    internal static async Task<DbConnection> OpenAsync(StorageOptions options)
-    {
-        DbConnection connection = options.Provider == StorageProvider.PostgreSql
-            ? new NpgsqlConnection(options.ResolveConnectionString())
-            : new SqliteConnection(options.ResolveConnectionString());
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    internal static async Task<long> CountAsync(StorageOptions options, string sql)
-    {
-        await using var connection = await OpenAsync(options);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    internal static async Task ExecuteAsync(StorageOptions options, string sql)
-    {
-        await using var connection = await OpenAsync(options);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -35,6 +35,6 @@ public sealed class ReminderContractTests
         var again = second.Service<IGrainFactory>().GetGrain<IReminderTestGrain>(key);
         await again.UnregisterAsync();
         Assert.False(await again.HasReminderAsync());
-        Assert.Equal(0, await MigrationTests.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%{key}'"));
+        Assert.Equal(0, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%{key}'"));
     }
 }

@@ -1,3 +1,7 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using PlateOrleans.Silo.Storage;
 using PlateOrleans.Testing;
 
@@ -34,5 +38,31 @@ public static class TestDatabases
         var options = await CreateAsync(engine, name);
         await SchemaMigrator.MigrateAsync(options);
         return options;
+    }
+
+    /// <summary>A plain connection to the test database, for looking at what the providers wrote.</summary>
+    public static async Task<DbConnection> OpenAsync(StorageOptions options)
+    {
+        DbConnection connection = options.Provider == StorageProvider.PostgreSql
+            ? new NpgsqlConnection(options.ResolveConnectionString())
+            : new SqliteConnection(options.ResolveConnectionString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task<long> CountAsync(StorageOptions options, string sql)
+    {
+        await using var connection = await OpenAsync(options);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    public static async Task ExecuteAsync(StorageOptions options, string sql)
+    {
+        await using var connection = await OpenAsync(options);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 }
