@@ -134,9 +134,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task<PostgresServer> StartSharedAsync()
     {
         var server = await StartNewAsync();
-        // Test runners give no hook after the last test; the process exit is the last moment to clean up (and if the
-        // runner cuts it short, the next run's TestDirectories sweep stops the server).
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // Test runners give no hook after the last test, and they kill the test process soon after it starts to
+        // exit: only signal the server (an immediate shutdown, without waiting for it). The files, and the server
+        // too if even that was cut short, go in the next run's TestDirectories sweep.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            server.RunServerBinaryAsync("pg_ctl", "stop", "-D", server.DataDirectory, "-m", "immediate", "--no-wait").GetAwaiter().GetResult();
         return server;
     }
 
