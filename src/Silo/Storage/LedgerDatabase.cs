@@ -1,0 +1,84 @@
+using System.Data.Common;
+using PlateOrleans.Grains.Ledger;
+
+namespace PlateOrleans.Silo.Storage;
+
+/// <summary>
+/// The database under <see cref="SqlPlateLedger"/> and <see cref="SqlAuditTrail"/>: its connections, the few
+/// statements whose SQL differs between PostgreSQL and SQLite (the batched inserts), how it stores times, and which
+/// of its errors mean "the database did not answer". Share one instance between the ledger and the audit trail.
+/// </summary>
+public abstract class LedgerDatabase : IAsyncDisposable
+{
+    /// <summary>How long the ledger waits for its database (connect, lock, statement) before giving up.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The ledger database for the configured storage; <paramref name="timeout"/> bounds every wait.</summary>
+    public static LedgerDatabase Create(StorageOptions options, TimeSpan? timeout = null) => options.Provider switch
+    {
+        StorageProvider.PostgreSql => new PostgreSqlLedgerDatabase(options.ResolveConnectionString(), timeout ?? DefaultTimeout),
+        StorageProvider.Sqlite => new SqliteLedgerDatabase(options.ResolveConnectionString(), timeout ?? DefaultTimeout),
+        _ => throw new InvalidOperationException($"The {options.Provider} storage keeps the ledger in memory."),
+    };
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on an open connection; when the database does not answer, throws
+    /// <see cref="LedgerUnavailableException"/> (other errors are bugs and pass unchanged).
+    /// </summary>
+    internal async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await work(connection);
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            ForgetConnections();
+            throw new LedgerUnavailableException("The ledger database did not answer in time.", exception);
+        }
+    }
+
+    /// <summary>Begins the transaction of a batch write.</summary>
+    internal abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="command"/> insert the entries, in order, skipping any that would break a unique guard
+    /// (so the first of two conflicting entries wins), and return the (office_code, plate, vin) of each row written.
+    /// </summary>
+    internal abstract void InsertReservations(DbCommand command, IReadOnlyList<LedgerEntry> entries);
+
+    /// <summary>Makes <paramref name="command"/> select the live rows holding any of the entries' VINs or plates.</summary>
+    internal abstract void SelectLiveRows(DbCommand command, string columns, IReadOnlyList<LedgerEntry> entries);
+
+    /// <summary>Makes <paramref name="command"/> insert the events, in order.</summary>
+    internal abstract void InsertAuditEvents(DbCommand command, IReadOnlyList<AuditEvent> events);
+
+    /// <summary>A point in time as this database stores it (always UTC).</summary>
+    internal abstract object ToDbTime(DateTimeOffset time);
+
+    internal abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    private protected abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>Drops pooled connections after a failure, so the next call does not pick up a dead one.</summary>
+    private protected virtual void ForgetConnections()
+    {
+    }
+}
+
+/// <summary>Adds named parameters without caring about the provider.</summary>
+internal static class DbCommandExtensions
+{
+    public static void AddParameter(this DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

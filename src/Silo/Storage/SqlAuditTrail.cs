@@ -1,0 +1,71 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using PlateOrleans.Grains.Ledger;
+
+namespace PlateOrleans.Silo.Storage;
+
+/// <summary>
+/// The audit trail in PostgreSQL or SQLite. Appends are group-committed like the ledger's reservations: all events
+/// pending at a moment go in one multi-row INSERT, and each caller's task completes after that commit.
+/// </summary>
+public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
+{
+    /// <summary>The most events one statement carries (a row takes seven SQLite parameters).</summary>
+    public const int MaxBatchSize = 500;
+
+    // Plates stay readable in the table (粤B12345, not \u7CA4B12345): operators query it by hand.
+    private static readonly JsonSerializerOptions PlatesJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly LedgerDatabase _database;
+    private readonly BatchWriter<AuditEvent, Appended> _appends;
+
+    public SqlAuditTrail(LedgerDatabase database)
+    {
+        _database = database;
+        _appends = new BatchWriter<AuditEvent, Appended>(AppendBatchAsync, MaxBatchSize);
+    }
+
+    public Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default) =>
+        _appends.WriteAsync(auditEvent, cancellationToken);
+
+    public Task<IReadOnlyList<AuditEvent>> ReadByVinAsync(string vin, CancellationToken cancellationToken = default) =>
+        _database.RunAsync<IReadOnlyList<AuditEvent>>(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT at, kind, vin, office_code, actor, plates, detail FROM plate_audit WHERE vin = @vin ORDER BY at, id";
+            command.AddParameter("vin", vin);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var events = new List<AuditEvent>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events.Add(new AuditEvent(
+                    At: _database.ReadTime(reader, 0),
+                    Kind: reader.GetString(1),
+                    Vin: reader.GetString(2),
+                    OfficeCode: reader.GetString(3),
+                    Actor: reader.IsDBNull(4) ? null : reader.GetString(4),
+                    Plates: JsonSerializer.Deserialize<string[]>(reader.GetString(5), PlatesJson) ?? [],
+                    Detail: reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+
+            return events;
+        }, cancellationToken);
+
+    /// <summary>Writes the events already queued, then stops.</summary>
+    public ValueTask DisposeAsync() => _appends.DisposeAsync();
+
+    internal static string PlatesToJson(IReadOnlyList<string> plates) => JsonSerializer.Serialize(plates, PlatesJson);
+
+    private Task<IReadOnlyList<Appended>> AppendBatchAsync(IReadOnlyList<AuditEvent> events) =>
+        _database.RunAsync<IReadOnlyList<Appended>>(async connection =>
+        {
+            // One statement is atomic on its own: no explicit transaction needed.
+            await using var command = connection.CreateCommand();
+            _database.InsertAuditEvents(command, events);
+            await command.ExecuteNonQueryAsync();
+            return new Appended[events.Count];
+        }, CancellationToken.None);
+
+    /// <summary>The result of an append: nothing but "committed".</summary>
+    private readonly record struct Appended;
+}

@@ -1,0 +1,98 @@
+using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Silo.Storage;
+
+namespace PlateOrleans.DatabaseTests;
+
+/// <summary>The behaviour every <see cref="IAuditTrail"/> shares, in memory and on both databases.</summary>
+public abstract class AuditTrailContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Morning = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+
+    private IAsyncDisposable? _owner;
+
+    protected IAuditTrail Trail { get; private set; } = null!;
+
+    public async Task InitializeAsync() => (Trail, _owner) = await CreateTrailAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync();
+        }
+    }
+
+    protected abstract Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync();
+
+    [SkippableFact]
+    public async Task AVehiclesEventsComeBackOldestFirstAndNoOtherVehicles()
+    {
+        var draw = new AuditEvent(Morning, AuditKinds.Draw, "VIN-1", "4401", "citizen-1", ["粤B12345", "粤B54321"]);
+        var confirmation = new AuditEvent(Morning.AddMinutes(2), AuditKinds.Confirmation, "VIN-1", "4401", "citizen-1", ["粤B12345"], "chose the first");
+        var autoConfirmation = new AuditEvent(Morning.AddMinutes(1), AuditKinds.AutoConfirmation, "VIN-2", "4401", null, ["粤B88888"]);
+
+        await Trail.AppendAsync(confirmation);
+        await Trail.AppendAsync(autoConfirmation);
+        await Trail.AppendAsync(draw);
+
+        var events = await Trail.ReadByVinAsync("VIN-1");
+        Assert.Equal([draw.At, confirmation.At], events.Select(e => e.At));
+        Assert.Equal([draw.Plates, confirmation.Plates], events.Select(e => e.Plates));
+        Assert.Equal(
+            [(AuditKinds.Draw, "4401", "citizen-1", (string?)null), (AuditKinds.Confirmation, "4401", "citizen-1", "chose the first")],
+            events.Select(e => (e.Kind, e.OfficeCode, e.Actor, e.Detail)));
+        var auto = Assert.Single(await Trail.ReadByVinAsync("VIN-2"));
+        Assert.Null(auto.Actor);
+        Assert.Empty(await Trail.ReadByVinAsync("VIN-3"));
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentAppendsAreAllKept()
+    {
+        var appends = Enumerable.Range(0, 200)
+            .Select(i => Task.Run(() => Trail.AppendAsync(new AuditEvent(Morning.AddSeconds(i), AuditKinds.Backup, $"VIN-{i % 10}", "4401", "operator", [$"粤B{i:D5}"]))));
+
+        await Task.WhenAll(appends);
+
+        for (var vin = 0; vin < 10; vin++)
+        {
+            var events = await Trail.ReadByVinAsync($"VIN-{vin}");
+            Assert.Equal(Enumerable.Range(0, 200).Where(i => i % 10 == vin).Select(i => Morning.AddSeconds(i)), events.Select(e => e.At));
+        }
+    }
+}
+
+public sealed class InMemoryAuditTrailTests : AuditTrailContract
+{
+    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() =>
+        Task.FromResult<(IAuditTrail, IAsyncDisposable?)>((new InMemoryAuditTrail(), null));
+}
+
+public sealed class SqliteAuditTrailTests : AuditTrailContract
+{
+    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() => SqlAuditTrails.CreateAsync(Engine.Sqlite);
+}
+
+public sealed class PostgreSqlAuditTrailTests : AuditTrailContract
+{
+    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() => SqlAuditTrails.CreateAsync(Engine.PostgreSql);
+}
+
+internal static class SqlAuditTrails
+{
+    public static async Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateAsync(Engine engine)
+    {
+        var database = LedgerDatabase.Create(await TestDatabases.CreateMigratedAsync(engine, "audit"));
+        var trail = new SqlAuditTrail(database);
+        return (trail, new Owner(trail, database));
+    }
+
+    private sealed class Owner(SqlAuditTrail trail, LedgerDatabase database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await trail.DisposeAsync();
+            await database.DisposeAsync();
+        }
+    }
+}

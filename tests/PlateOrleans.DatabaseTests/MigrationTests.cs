@@ -1,0 +1,120 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using PlateOrleans.Silo.Storage;
+
+namespace PlateOrleans.DatabaseTests;
+
+public sealed class MigrationTests
+{
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task MigratingAppliesEveryScriptOnceAndASecondRunDoesNothing(Engine engine)
+    {
+        var options = await TestDatabases.CreateAsync(engine, "migrate_twice");
+
+        var first = await SchemaMigrator.MigrateAsync(options);
+        var second = await SchemaMigrator.MigrateAsync(options);
+
+        Assert.Equal(EmbeddedScripts(engine), first);
+        Assert.Empty(second);
+    }
+
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task FourMigrationsStartedTogetherOnAFreshDatabaseApplyEachScriptExactlyOnce(Engine engine)
+    {
+        var options = await TestDatabases.CreateAsync(engine, "migrate_together");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SchemaMigrator.MigrateAsync(options))));
+
+        Assert.Equal(EmbeddedScripts(engine), runs.SelectMany(r => r).Order());
+        Assert.Equal(EmbeddedScripts(engine).Count, await TestDatabases.CountAsync(options, "SELECT count(*) FROM schemaversions"));
+    }
+
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task TheQueryTableHoldsEveryKeyTheProvidersRead(Engine engine)
+    {
+        var options = await TestDatabases.CreateMigratedAsync(engine, "query_keys");
+        string[] persistence = ["ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey"];
+        string[] reminders =
+        [
+            "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+            "UpsertReminderRowKey", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        ];
+        string[] clustering =
+        [
+            "MembershipReadRowKey", "MembershipReadAllKey", "InsertMembershipVersionKey", "InsertMembershipKey",
+            "UpdateMembershipKey", "UpdateIAmAlivetimeKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
+            "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey",
+        ];
+        // SQLite runs one silo with localhost clustering: it has no membership table.
+        string[] expected = engine == Engine.PostgreSql ? [.. persistence, .. reminders, .. clustering] : [.. persistence, .. reminders];
+
+        var keys = new List<string>();
+        await using (var connection = await TestDatabases.OpenAsync(options))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT QueryKey FROM OrleansQuery";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(expected.Order(), keys.Order());
+    }
+
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task TheAuditTrailRefusesUpdatesAndDeletes(Engine engine)
+    {
+        var options = await TestDatabases.CreateMigratedAsync(engine, "audit_append_only");
+        await TestDatabases.ExecuteAsync(options, "INSERT INTO plate_audit (at, kind, vin, office_code, plates) VALUES ('2026-03-01T01:00:00.0000000Z', 'draw', 'V1', 'O1', '[]')");
+
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "UPDATE plate_audit SET kind = 'release'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "DELETE FROM plate_audit"));
+
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+        Assert.Equal(1, await TestDatabases.CountAsync(options, "SELECT count(*) FROM plate_audit"));
+    }
+
+    [Fact]
+    public async Task SqliteRunsInWalModeAndEveryNewConnectionSyncsFully()
+    {
+        var options = await TestDatabases.CreateMigratedAsync(Engine.Sqlite, "wal");
+
+        // A plain connection, as Orleans' providers open them: WAL is stored in the file, and synchronous FULL is
+        // the compiled default this project relies on (see SqliteLedgerDatabase).
+        await using var connection = new SqliteConnection(options.ResolveConnectionString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(2L, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public void SqliteDefaultsToAFileUnderData()
+    {
+        var options = new StorageOptions { Provider = StorageProvider.Sqlite };
+
+        var dataSource = new SqliteConnectionStringBuilder(options.ResolveConnectionString()).DataSource;
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "data", "plates.db"), dataSource);
+        Assert.True(Directory.Exists(Path.GetDirectoryName(dataSource)));
+    }
+
+    private static IReadOnlyList<string> EmbeddedScripts(Engine engine)
+    {
+        var prefix = $"PlateOrleans.Silo.Storage.Schema.{engine}.";
+        return [.. typeof(SchemaMigrator).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order()];
+    }
+}

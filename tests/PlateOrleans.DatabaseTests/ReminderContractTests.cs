@@ -1,0 +1,40 @@
+using Orleans.Runtime;
+
+namespace PlateOrleans.DatabaseTests;
+
+/// <summary>The ADO.NET reminder table against the project's schema: durable across a silo restart, removable.</summary>
+public sealed class ReminderContractTests
+{
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task AReminderRegisteredBeforeARestartFiresOnTheNextSiloAndCanThenBeRemoved(Engine engine)
+    {
+        var storage = await TestDatabases.CreateAsync(engine, "reminders");
+        var serviceId = $"reminders-{Guid.NewGuid():N}";
+        var key = $"reminder-{Guid.NewGuid():N}";
+        // Long enough for the first silo to stop and the second to start before it falls due: a reminder whose
+        // tick passes while no silo runs waits for its next period (a minute) instead.
+        var dueTime = TimeSpan.FromSeconds(10);
+
+        using (var first = await TestSilos.StartStandaloneAsync(storage, serviceId))
+        {
+            var grain = first.Service<IGrainFactory>().GetGrain<IReminderTestGrain>(key);
+            await grain.RegisterAsync(dueTime);
+            Assert.True(await grain.HasReminderAsync());
+            await first.StopAsync();
+        }
+
+        Assert.False(ReminderTicks.FirstTickAsync(key).IsCompleted);
+        using var second = await TestSilos.StartStandaloneAsync(storage, serviceId);
+
+        // Up to one missed period more than the due time, so that a slow restart fails only if the tick never comes.
+        var tickedOn = await ReminderTicks.FirstTickAsync(key).WaitAsync(dueTime + TimeSpan.FromSeconds(75));
+        Assert.Equal(second.Service<ILocalSiloDetails>().SiloAddress, tickedOn);
+
+        var again = second.Service<IGrainFactory>().GetGrain<IReminderTestGrain>(key);
+        await again.UnregisterAsync();
+        Assert.False(await again.HasReminderAsync());
+        Assert.Equal(0, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%{key}'"));
+    }
+}
