@@ -115,7 +115,7 @@ public interface ISimulationSessionGrain : ISelectionFlow
 {
 }
 
-/// <summary>An account, keyed by username.</summary>
+/// <summary>An account, keyed <c>account:{username}</c> (see <see cref="GrainKeys.Account"/>).</summary>
 [Alias("PlateOrleans.IAccountGrain")]
 public interface IAccountGrain : IGrainWithStringKey
 {
@@ -171,4 +171,15 @@ public interface ISmsOutboxGrain : IGrainWithStringKey
 
     [ReadOnly, Alias("List")]
     Task<IReadOnlyList<SmsMessage>> ListAsync();
+}
+
+/// <summary>
+/// Grain keys that are not the plain natural key. Orleans' ADO.NET storage stores a string key that reads as
+/// hexadecimal (up to 16 digits) by its numeric value, so "abc", "ABC" and "0abc" would share one stored state:
+/// usernames get a prefix that no hexadecimal number has. VINs, ID numbers and office codes are safe as they are.
+/// </summary>
+public static class GrainKeys
+{
+    public static IAccountGrain Account(this IGrainFactory grains, string username) =>
+        grains.GetGrain<IAccountGrain>("account:" + username);
 }

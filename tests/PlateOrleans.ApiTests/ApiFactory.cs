@@ -27,6 +27,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Storage:Provider"] = "Memory",
             ["Auth:PasswordIterations"] = "1000",
             ["RateLimits:UserBurst"] = "100000",
             ["RateLimits:UserPerSecond"] = "100000",

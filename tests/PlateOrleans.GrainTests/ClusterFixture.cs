@@ -14,7 +14,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     private static int _sequence;
 
     public InProcessTestCluster Cluster { get; } = new InProcessTestClusterBuilder(1)
-        .ConfigureSilo((_, silo) => silo.AddPlateSilo(new ConfigurationBuilder().Build()))
+        .ConfigureSilo((_, silo) => silo.AddPlateSilo(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory" })
+            .Build()))
         .Build();
 
     public IClusterClient Client => Cluster.Client;
@@ -52,7 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var id = NewIdNumber();
         var username = "u" + Guid.NewGuid().ToString("N")[..12];
-        await Client.GetGrain<IAccountGrain>(username).CreateAsync(new AccountRecord
+        await Client.Account(username).CreateAsync(new AccountRecord
         {
             Username = username,
             PasswordHash = "-",

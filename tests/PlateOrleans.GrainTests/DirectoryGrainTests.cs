@@ -51,7 +51,7 @@ public sealed class DirectoryGrainTests(ClusterFixture fixture)
     public async Task AUsernameIsTakenOnce()
     {
         var account = new AccountRecord { Username = "u" + Guid.NewGuid().ToString("N")[..10], PasswordHash = "-", Role = Role.Citizen };
-        var grain = fixture.Client.GetGrain<IAccountGrain>(account.Username);
+        var grain = fixture.Client.Account(account.Username);
 
         Assert.True((await grain.CreateAsync(account)).IsSuccess);
         Assert.Equal(ErrorCodes.UsernameTaken, (await grain.CreateAsync(account with { PasswordHash = "other" })).Error!.Code);

@@ -18,7 +18,7 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
         Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Start(), null));
         var sms = await grain.ExecuteAsync(caller, new SelectionCommand.SendSmsCode(), null);
         Assert.NotNull(sms.Sms);
-        var account = await fixture.Client.GetGrain<IAccountGrain>(caller.Username).GetAsync();
+        var account = await fixture.Client.Account(caller.Username).GetAsync();
         var text = await WaitForAsync(async () => (await fixture.Client.GetGrain<ISmsOutboxGrain>(account!.Phone!).ListAsync()).FirstOrDefault());
         var code = System.Text.RegularExpressions.Regex.Match(text.Text, "[0-9]{6}").Value;
         Assert.Equal(SelectionStage.Drawing, Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Verify(code), null)).Stage);

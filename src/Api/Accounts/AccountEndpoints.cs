@@ -83,7 +83,7 @@ public static partial class AccountEndpoints
             CreatedAt = time.GetUtcNow(),
         };
         account = account with { PasswordHash = hasher.HashPassword(account, body.Password!) };
-        var created = await grains.GetGrain<IAccountGrain>(account.Username).CreateAsync(account);
+        var created = await grains.Account(account.Username).CreateAsync(account);
         return created.Error is { } error
             ? Problems.Result(error)
             : TypedResults.Created("/api/v1/me", new RegisteredResponse(account.Username, account.UserType!.Value, account.OfficeCode!));
@@ -104,7 +104,7 @@ public static partial class AccountEndpoints
             return errors.ToResult();
         }
 
-        var account = await grains.GetGrain<IAccountGrain>(body.Username!).GetAsync();
+        var account = await grains.Account(body.Username!).GetAsync();
         if (!Passwords.Verify(hasher, account, body.Password!))
         {
             return Problems.Result(new PlateError(ErrorCodes.InvalidCredentials, "用户名或密码错误。"));
@@ -115,7 +115,7 @@ public static partial class AccountEndpoints
 
     private static async Task<IResult> GetMe(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
-        var account = await grains.GetGrain<IAccountGrain>(http.User.ToCaller().Username).GetAsync();
+        var account = await grains.Account(http.User.ToCaller().Username).GetAsync();
         if (account is null)
         {
             return Problems.Result(new PlateError(ErrorCodes.Unauthenticated, "账户不存在。"));

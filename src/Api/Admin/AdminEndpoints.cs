@@ -74,7 +74,7 @@ public static class AdminEndpoints
             CreatedAt = time.GetUtcNow(),
         };
         account = account with { PasswordHash = hasher.HashPassword(account, body.Password!) };
-        var created = await grains.GetGrain<IAccountGrain>(account.Username).CreateAsync(account);
+        var created = await grains.Account(account.Username).CreateAsync(account);
         return created.Error is { } error
             ? Problems.Result(error)
             : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));

@@ -102,7 +102,7 @@ public static class DemoData
         }).Append(new AccountRecord { Username = OperatorUsername, PasswordHash = "", Role = Role.Operator, OfficeCode = "130100", CreatedAt = now });
         foreach (var account in accounts)
         {
-            var grain = grains.GetGrain<IAccountGrain>(account.Username);
+            var grain = grains.Account(account.Username);
             if (await grain.GetAsync() is null)
             {
                 await grain.CreateAsync(account with { PasswordHash = hasher.HashPassword(account, Password) });

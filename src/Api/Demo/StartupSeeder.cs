@@ -38,7 +38,7 @@ public sealed class StartupSeeder(
         }
 
         var account = new AccountRecord { Username = username, PasswordHash = "", Role = Role.Admin, CreatedAt = time.GetUtcNow() };
-        var grain = grains.GetGrain<IAccountGrain>(username);
+        var grain = grains.Account(username);
         var existing = await grain.GetAsync();
         if (existing is { Role: Role.Admin } && hasher.VerifyHashedPassword(existing, existing.PasswordHash, password) == PasswordVerificationResult.Success)
         {

@@ -133,7 +133,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     private async Task<SelectionReply> EnterAsync(Caller caller)
     {
-        var account = await GrainFactory.GetGrain<IAccountGrain>(caller.Username).GetAsync();
+        var account = await GrainFactory.Account(caller.Username).GetAsync();
         if (account is null)
         {
             return new PlateError(ErrorCodes.Unauthenticated, "账户不存在。");
