@@ -510,6 +510,35 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         return true;
     }
 
+    /// <summary>
+    /// Takes the holds of a running selection again after a restart or failover (holds live in the pool's memory):
+    /// the live batch, the backups, and the number waiting for the auto-confirm. A number someone else got meanwhile
+    /// is simply not held; a confirmation of it will answer plate_unavailable.
+    /// </summary>
+    public async Task RestoreHoldsAsync()
+    {
+        var now = Now;
+        if (!state.InProgress || state.Selected is not null)
+        {
+            return;
+        }
+
+        if (state.Batch is { } batch && batch.ExpiresAt > now)
+        {
+            await plates.HoldAsync(state.Vin, batch.Plates, batch.ExpiresAt);
+        }
+
+        if (LiveBackups(now) is { Count: > 0 } backups)
+        {
+            await plates.HoldAsync(state.Vin, backups, state.BackupsExpireAt!.Value);
+        }
+
+        if (NextWakeUp is { } due && state.Batch is { } last)
+        {
+            await plates.HoldAsync(state.Vin, [last.Plates[0]], due.Add(AutoConfirmHoldGrace));
+        }
+    }
+
     /// <summary>Backups whose countdown still runs.</summary>
     private List<string> LiveBackups(DateTimeOffset now) => state.BackupsExpireAt > now ? state.Backups : [];
 

@@ -47,6 +47,10 @@ public sealed class SelectionSessionGrain(
             rules.Reconcile(new PoolReservation(entry.Vin, entry.Plate, entry.By, entry.ReservedAt, entry.ExchangeBy));
             logger.LogInformation("Selection {Vin} reconciled with the ledger: {Plate}", Vin, entry.Plate);
         }
+        else
+        {
+            await rules.RestoreHoldsAsync();
+        }
 
         await SaveAsync(force: false);
         await WakeUpAsync();

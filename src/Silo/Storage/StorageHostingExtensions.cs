@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using PlateOrleans.Grains.Ledger;
 
 namespace PlateOrleans.Silo.Storage;
@@ -24,11 +28,14 @@ public static class StorageHostingExtensions
         var connectionString = options.ResolveConnectionString();
         var invariant = options.AdoNetInvariant;
         silo.Services.AddSchemaMigration(options);
-        silo.AddAdoNetGrainStorageAsDefault(storage =>
+        // Orleans' own binary serializer, not the provider's default JSON: the state types are [GenerateSerializer]
+        // records, versioned by their [Id]s, and hold collections the JSON serializer cannot rebuild.
+        silo.AddAdoNetGrainStorageAsDefault((OptionsBuilder<AdoNetGrainStorageOptions> storage) => storage.Configure<Serializer>((o, serializer) =>
         {
-            storage.Invariant = invariant;
-            storage.ConnectionString = connectionString;
-        });
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
         silo.UseAdoNetReminderService(reminders =>
         {
             reminders.Invariant = invariant;

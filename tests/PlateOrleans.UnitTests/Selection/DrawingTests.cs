@@ -246,4 +246,24 @@ public sealed class DrawingTests
         Assert.Equal(SelectionStage.ConfirmInfo, error.Stage);
         Assert.Equal(0, world.State.DrawsUsed);
     }
+
+    [Fact]
+    public async Task AfterARestartTheRunningBatchAndBackupsAreHeldAgainUnlessSomeoneElseGotThem()
+    {
+        var world = Drawing();
+        var batch = (await world.DrawAsync()).Batch!;
+        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
+        // A restart: the pool comes back empty-handed (holds are not durable) and someone else holds one number.
+        var restarted = new PlatePool(OfficeCode, "冀A", world.Ledger, world.Time, new CryptoRandomSource());
+        await restarted.PublishAsync(world.Office.Publication);
+        restarted.Allocator.Hold("SOMEONEELSE000000", [batch.Plates[5]], world.Time.GetUtcNow().AddMinutes(1), world.Time.GetUtcNow());
+        var rules = new SelectionRules(world.State, restarted, world.Time, simulation: false);
+
+        await rules.RestoreHoldsAsync();
+
+        var now = world.Time.GetUtcNow();
+        Assert.Equal(world.Vehicle.Vin, restarted.Allocator.HolderOf(batch.Plates[0], now));
+        Assert.Equal(world.Vehicle.Vin, restarted.Allocator.HolderOf(batch.Plates[1], now));
+        Assert.Equal("SOMEONEELSE000000", restarted.Allocator.HolderOf(batch.Plates[5], now));
+    }
 }
