@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using PlateOrleans.Api.Accounts;
 using PlateOrleans.Api.Admin;
 using PlateOrleans.Api.Auth;
@@ -30,6 +31,7 @@ app.UseAuthorization();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting();
 app.MapScalarApiReference("/docs", o => o.WithTitle("PlateOrleans API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
     .AllowAnonymous().DisableRateLimiting();
+app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSetup.StaffPolicy);
 app.MapHealth();
 app.MapAccounts();
 app.MapOffices();

@@ -1,17 +1,20 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 using PlateOrleans.Grains.Sms;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.Silo.Hosting;
 
-/// <summary>What every PlateOrleans silo needs, whether it runs alone, co-hosted in the API, or in a test cluster.</summary>
+/// <summary>What a PlateOrleans silo needs, whether it runs alone, co-hosted in the API, or in a test cluster.</summary>
 public static class PlateSiloExtensions
 {
     /// <summary>
     /// Grain storage, reminders, the ledger and the audit trail on the configured database (section <c>Storage</c>;
-    /// SQLite under ./data/ by default), SMS and the clock.
+    /// SQLite under ./data/ by default), SMS and the clock. No clustering: the caller picks it.
     /// </summary>
     public static ISiloBuilder AddPlateSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -21,5 +24,63 @@ public static class PlateSiloExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<ISmsSender, OutboxSmsSender>();
         return silo;
+    }
+
+    /// <summary>The one silo of the standalone app, on loopback, with the dashboard.</summary>
+    public static ISiloBuilder AddPlateStandaloneSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var orleans = OrleansHostingOptions.FromConfiguration(configuration);
+        silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+        silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+        silo.AddDashboard();
+        return silo.AddPlateSilo(configuration);
+    }
+
+    /// <summary>A node of a cluster: membership, storage, reminders and ledger in PostgreSQL, and the dashboard.</summary>
+    public static ISiloBuilder AddPlateClusterNode(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var orleans = OrleansHostingOptions.FromConfiguration(configuration);
+        var storage = StorageOptions.FromConfiguration(configuration);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ServiceId = orleans.ServiceId;
+            o.ClusterId = orleans.ClusterId;
+        });
+        silo.ConfigureEndpoints(orleans.ResolveAdvertisedAddress(), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UsePlateClustering(storage);
+        silo.AddDashboard();
+        return silo.AddPlateSilo(configuration);
+    }
+
+    /// <summary>A client of the cluster (the API in cluster mode): finds gateways in PostgreSQL and waits for them at start.</summary>
+    public static IClientBuilder AddPlateClusterClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var orleans = OrleansHostingOptions.FromConfiguration(configuration);
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ServiceId = orleans.ServiceId;
+            o.ClusterId = orleans.ClusterId;
+        });
+        client.UsePlateClustering(StorageOptions.FromConfiguration(configuration));
+        client.UseConnectionRetryFilter<WaitForTheCluster>();
+        client.AddDashboard();
+        return client;
+    }
+
+    /// <summary>Keeps trying to reach the cluster at start for up to two minutes: silos may start after the API.</summary>
+    private sealed class WaitForTheCluster : IClientConnectionRetryFilter
+    {
+        private readonly DateTime _giveUpAt = DateTime.UtcNow.AddMinutes(2);
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            if (DateTime.UtcNow > _giveUpAt)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return true;
+        }
     }
 }

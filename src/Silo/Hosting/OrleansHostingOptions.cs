@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace PlateOrleans.Silo.Hosting;
+
+/// <summary>Settings of section <c>Orleans</c>: how a process takes part in the cluster.</summary>
+public sealed class OrleansHostingOptions
+{
+    public const string SectionName = "Orleans";
+    public const string Standalone = "Standalone";
+    public const string Client = "Client";
+
+    /// <summary>For the API: <c>Standalone</c> co-hosts a silo (the default), <c>Client</c> joins a cluster of silos.</summary>
+    public string Mode { get; set; } = Standalone;
+
+    public string ServiceId { get; set; } = "plate-orleans";
+
+    public string ClusterId { get; set; } = "dev";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo at: an IP or a host name; empty means this machine's name.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    public bool IsClient => string.Equals(Mode, Client, StringComparison.OrdinalIgnoreCase);
+
+    public static OrleansHostingOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(SectionName).Get<OrleansHostingOptions>() ?? new OrleansHostingOptions();
+        if (!options.IsClient && !string.Equals(options.Mode, Standalone, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Orleans:Mode is '{options.Mode}'; use '{Standalone}' or '{Client}'.");
+        }
+
+        return options;
+    }
+
+    /// <summary>The advertised address, resolved (a host name is looked up; IPv4 preferred).</summary>
+    public IPAddress ResolveAdvertisedAddress()
+    {
+        var host = string.IsNullOrWhiteSpace(AdvertisedHost) ? Dns.GetHostName() : AdvertisedHost;
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        var addresses = Dns.GetHostAddresses(host);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"Orleans:AdvertisedHost '{host}' does not resolve.");
+    }
+}
