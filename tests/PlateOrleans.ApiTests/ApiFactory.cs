@@ -47,8 +47,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        // Starts the host (and its silo) before the first test.
-        _ = Server;
+        // Starts the host (and its silo) before the first test; works for the in-memory server and for Kestrel.
+        StartServer();
         return Task.CompletedTask;
     }
 
