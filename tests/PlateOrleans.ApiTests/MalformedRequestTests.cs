@@ -213,7 +213,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
 
         await ProbeAsync(findings, client, HttpMethod.Post, SelectionPath(vin, "verification"), JsonSerializer.Serialize(new { code }), "code",
         [
-            ("code", "-", "code"), ("code", code, "code"), ("code", "null", "code"), ("code", "\"12345\"", "code"), ("code", "\"1234567\"", "code"),
+            ("code", "-", "code"), ("code", "123456", "code"), ("code", "null", "code"), ("code", "\"12345\"", "code"), ("code", "\"1234567\"", "code"),
             ("code", "\"abcdef\"", "code"), ("code", "\"１２３４５６\"", "code"), ("code", "\" 12345\"", "code"), ("code", _hugeValue, "code"),
             ("code", $"[\"{code}\"]", "code"),
         ]);
