@@ -251,6 +251,19 @@ public sealed class AdminTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task ImportingIntoAnOfficeThatDoesNotExistIsNotFoundAndImportsNothing()
+    {
+        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{NewOfficeCode()}/vehicles", new[]
+        {
+            new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber },
+        }));
+
+        Assert.Equal("[]", await citizen.Client.GetStringAsync("/api/v1/me/vehicles"));
+    }
+
+    [Fact]
     public async Task ReImportingAVinUpdatesItsRecordAndItsOwner()
     {
         var office = await _api.CreateOfficeAsync();

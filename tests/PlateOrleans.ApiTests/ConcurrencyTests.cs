@@ -96,6 +96,25 @@ public sealed class ConcurrencyTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task TwentyConcurrentRetriesOfOneConfirmationAllGetTheFirstAnswer()
+    {
+        var (citizen, vin) = await _api.ApplicantAsync();
+        await _api.WalkToDrawingAsync(citizen, vin);
+        var plates = await DrawAsync(citizen, vin);
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[1] }));
+
+        var answers = await AtOnceAsync(Copies, _ => citizen.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, SelectionPath(vin, "confirmation"))
+        {
+            Headers = { { "Idempotency-Key", "confirm-once" } },
+            Content = JsonContent.Create(new { plate = plates[1] }),
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Single(answers.Select(a => a.Body.GetProperty("selected").GetRawText()).Distinct());
+        Assert.Equal(1, (await _api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("reserved").GetInt32());
+    }
+
+    [Fact]
     public async Task TwentyConcurrentBackupsFromOneBatchKeepOne()
     {
         var (citizen, vin) = await _api.ApplicantAsync();
