@@ -14,6 +14,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminUsername = "admin";
     public const string AdminPassword = "Admin-Passw0rd";
 
+    /// <summary>The key tokens are signed with, so that tests can forge expired or otherwise doctored tokens.</summary>
+    public const string SigningKey = "test-signing-key-0123456789-0123456789-0123456789";
+
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -21,7 +24,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         var settings = new Dictionary<string, string?>
         {
-            ["Jwt:SigningKey"] = "test-signing-key-0123456789-0123456789-0123456789",
+            ["Jwt:SigningKey"] = SigningKey,
             ["Admin:Username"] = AdminUsername,
             ["Admin:Password"] = AdminPassword,
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -48,8 +51,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        // Starts the host (and its silo) before the first test.
-        _ = Server;
+        // Starts the host (and its silo) before the first test; works for the in-memory server and for Kestrel.
+        StartServer();
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static PlateOrleans.ApiTests.ApiDriver;
+
+namespace PlateOrleans.ApiTests;
+
+/// <summary>The rest of the surface: unknown routes and methods, health, the API description, offices, the dev outbox.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class SurfaceTests(ApiFactory factory)
+{
+    private readonly ApiDriver _api = new(factory);
+
+    [Fact]
+    public async Task AnUnknownRouteIsANotFoundProblem()
+    {
+        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var findings = new Findings();
+
+        foreach (var path in new[] { "/api/v1/nothing-here", "/nothing", "/api/v2/me", "/api/v1/offices/130001/nothing", $"/api/v1/selections/{NewVin()}/nothing" })
+        {
+            await findings.Problem($"GET {path}", _api.Anonymous().GetAsync(path), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"GET {path} signed in", citizen.Client.GetAsync(path), null, (HttpStatusCode.NotFound, "not_found"));
+        }
+
+        await findings.Problem("POST /api/v1/selections without a VIN", citizen.Client.PostAsync("/api/v1/selections", null), null, (HttpStatusCode.NotFound, "not_found"));
+        findings.AssertNone();
+    }
+
+    [Fact]
+    public async Task AWrongMethodIsAMethodNotAllowedProblem()
+    {
+        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var findings = new Findings();
+
+        foreach (var (method, path) in new[]
+        {
+            ("GET", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/register"), ("PUT", $"/api/v1/selections/{NewVin()}"),
+            ("GET", $"/api/v1/selections/{NewVin()}/draws"), ("DELETE", "/api/v1/me"), ("POST", "/api/v1/offices"), ("PATCH", "/api/v1/offices/130001/pool"),
+        })
+        {
+            await findings.Problem($"{method} {path}", citizen.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)), null, (HttpStatusCode.MethodNotAllowed, "method_not_allowed"));
+        }
+
+        findings.AssertNone();
+    }
+
+    [Fact(Skip = "BUG: errors written by UseStatusCodePages (unknown route 404, 405, the authentication 401 and policy 403) are text/plain ('Status Code: 404; Not Found') when the request says Accept: text/html, text/plain or application/xml, not application/problem+json: the problem details writer declines and nothing falls back to JSON.")]
+    public async Task AnErrorIsAProblemWhateverTheClientAccepts()
+    {
+        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var findings = new Findings();
+
+        foreach (var accept in new[] { "text/html", "text/plain", "application/xml" })
+        {
+            HttpRequestMessage Get(string path, HttpMethod? method = null)
+            {
+                var request = new HttpRequestMessage(method ?? HttpMethod.Get, path);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+                return request;
+            }
+
+            await findings.Problem($"unknown route, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/nothing-here")), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"wrong method, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/auth/token")), null, (HttpStatusCode.MethodNotAllowed, "method_not_allowed"));
+            await findings.Problem($"no token, Accept {accept}", _api.Anonymous().SendAsync(Get("/api/v1/me")), null, (HttpStatusCode.Unauthorized, "unauthenticated"));
+            await findings.Problem($"a citizen on admin, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/admin/users", HttpMethod.Post)), null, (HttpStatusCode.Forbidden, "forbidden"));
+            await findings.Problem($"an unknown VIN, Accept {accept}", citizen.Client.SendAsync(Get(SelectionPath(NewVin()))), null, (HttpStatusCode.NotFound, "not_found"));
+        }
+
+        findings.AssertNone();
+    }
+
+    [Fact]
+    public async Task HealthSaysLiveAndReady()
+    {
+        var live = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/health/live"));
+        var ready = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/health/ready"));
+
+        Assert.Equal("live", live.GetProperty("status").GetString());
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheSelectionFlowAndItsBearerScheme()
+    {
+        var document = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/openapi/v1.json"));
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        foreach (var step in new[] { "", "/info-confirmation", "/start", "/sms-code", "/verification", "/draws", "/backups", "/confirmation" })
+        {
+            Assert.Contains($"/api/v1/selections/{{vin}}{step}", paths);
+            Assert.Contains($"/api/v1/simulations/{{vin}}{step}", paths);
+        }
+
+        Assert.Contains("/api/v1/auth/register", paths);
+        Assert.Contains("/api/v1/admin/offices/{code}/pool", paths);
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task TheDocsAreAnHtmlPage()
+    {
+        var response = await _api.Anonymous().GetAsync("/docs");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheOfficeListShowsEachOfficesStateAsConfigured()
+    {
+        var opensAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(2).ToUnixTimeSeconds());
+        var hour = (DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Hour + 6) % 24;
+        var open = await _api.CreateOfficeAsync();
+        var maintenance = await _api.CreateOfficeAsync(maintenance: true);
+        var closed = await _api.CreateOfficeAsync(hours: new { from = $"{hour:00}:00", to = $"{hour + 1:00}:00" });
+        var notYetOpen = await _api.CreateOfficeAsync(opensAt: opensAt);
+
+        var offices = (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/api/v1/offices"))).EnumerateArray().ToDictionary(o => o.GetProperty("code").GetString()!);
+
+        Assert.Equal("open", offices[open].GetProperty("state").GetString());
+        Assert.Equal("maintenance", offices[maintenance].GetProperty("state").GetString());
+        Assert.Equal("closed", offices[closed].GetProperty("state").GetString());
+        Assert.Equal("notYetOpen", offices[notYetOpen].GetProperty("state").GetString());
+        var listed = offices[notYetOpen];
+        Assert.Equal($"测试车管所{notYetOpen}", listed.GetProperty("name").GetString());
+        Assert.Equal("冀A", listed.GetProperty("prefix").GetString());
+        Assert.Equal("冀", listed.GetProperty("province").GetString());
+        Assert.Equal(opensAt, DateTimeOffset.Parse(listed.GetProperty("opensAt").GetString()!, CultureInfo.InvariantCulture));
+        Assert.Equal("00:00", listed.GetProperty("hours").GetProperty("from").GetString());
+        Assert.Equal("24:00", listed.GetProperty("hours").GetProperty("to").GetString());
+        Assert.Equal($"{hour:00}:00", offices[closed].GetProperty("hours").GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task TheNoticeAndThePoolArePublicAndUnknownOfficesAreNotFound()
+    {
+        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 7 });
+
+        var notice = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"));
+        var pool = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/pool"));
+
+        Assert.False(string.IsNullOrWhiteSpace(notice.GetProperty("version").GetString()));
+        Assert.Contains("7 次", notice.GetProperty("text").GetString());
+        Assert.Equal(office, pool.GetProperty("code").GetString());
+        Assert.Equal("冀A", pool.GetProperty("prefix").GetString());
+        Assert.Equal(3, pool.GetProperty("series").GetArrayLength());
+        var findings = new Findings();
+        foreach (var code in new[] { "139999", "000000", "abc", "1300011", "13000" })
+        {
+            await findings.Problem($"notice of {code}", _api.Anonymous().GetAsync($"/api/v1/offices/{code}/notice"), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"pool of {code}", _api.Anonymous().GetAsync($"/api/v1/offices/{code}/pool"), null, (HttpStatusCode.NotFound, "not_found"));
+        }
+
+        findings.AssertNone();
+    }
+
+    [Fact]
+    public async Task TheDevOutboxListsTheNewestMessageFirst()
+    {
+        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, smsCooldownSeconds = 0 });
+        var (citizen, vin) = await _api.ApplicantAsync(office);
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
+        var version = (await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/notice")).GetProperty("version").GetString();
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = version }));
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
+        await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
+        var older = await _api.LatestCodeAsync(citizen.Phone);
+        await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
+
+        var messages = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"));
+
+        Assert.Equal(2, messages.GetArrayLength());
+        Assert.True(DateTimeOffset.Parse(messages[0].GetProperty("sentAt").GetString()!, CultureInfo.InvariantCulture)
+            >= DateTimeOffset.Parse(messages[1].GetProperty("sentAt").GetString()!, CultureInfo.InvariantCulture));
+        Assert.Contains(older, messages[1].GetProperty("text").GetString());
+        var newer = await _api.LatestCodeAsync(citizen.Phone);
+        if (newer != older)
+        {
+            // Only the newest code counts once a new one was sent.
+            await ExpectProblem(HttpStatusCode.BadRequest, "sms_code_invalid", citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = older }));
+        }
+
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = newer }));
+    }
+
+    [Fact]
+    public async Task TheDevOutboxRefusesABadPhone()
+    {
+        var findings = new Findings();
+
+        foreach (var query in new[] { "", "?phone=", "?phone=abc", "?phone=1371234567", "?phone=137123456789", "?phone=１３７１２３４５６７８", $"?phone={new string('1', 10_000)}" })
+        {
+            await findings.Invalid($"outbox{query[..Math.Min(query.Length, 30)]}", _api.Anonymous().GetAsync($"/api/v1/dev/sms{query}"), "phone");
+        }
+
+        findings.AssertNone();
+        Assert.Equal(0, (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"))).GetArrayLength());
+    }
+
+    /// <summary>Each request asks for something a served route cannot answer with 404 or 405 (a malformed VIN is 400, say).</summary>
+    [Fact(Skip = "BUG: not implemented yet: API.md's voucher, appointment, appointment-slots, exchanges, assignments, audit, DELETE blacklist, /metrics and /dashboard answer 404 (no route).")]
+    public async Task EveryPathOfTheContractIsServed()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var (citizen, vin) = await _api.ApplicantAsync(office);
+        var admin = await _api.AdminAsync();
+        var findings = new Findings();
+
+        async Task Served(string what, Task<HttpResponseMessage> request)
+        {
+            var response = await request;
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+            {
+                findings.Add($"{what}: {(int)response.StatusCode}, no route");
+            }
+        }
+
+        var date = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await Served("GET voucher", citizen.Client.GetAsync(SelectionPath("BAD", "voucher")));
+        await Served("POST appointment", citizen.Client.PostAsJsonAsync(SelectionPath("BAD", "appointment"), new { locationId = "main", date, slot = "09:00-10:00" }));
+        await Served("GET appointment-slots", _api.Anonymous().GetAsync($"/api/v1/offices/{office}/appointment-slots?date={date}"));
+        await Served("POST exchanges", admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/exchanges", new { }));
+        await Served("GET assignments", admin.GetAsync($"/api/v1/admin/offices/{office}/assignments"));
+        await Served("GET audit", admin.GetAsync($"/api/v1/admin/audit?vin={vin}"));
+        await Served("DELETE blacklist", admin.DeleteAsync($"/api/v1/admin/blacklist/{citizen.Username}"));
+        await Served("GET /metrics", _api.Anonymous().GetAsync("/metrics"));
+        await Served("GET /dashboard", admin.GetAsync("/dashboard"));
+
+        findings.AssertNone();
+    }
+}
+
+/// <summary>The API configured with a real SMS provider: the development outbox must not exist.</summary>
+public sealed class RealSmsProviderFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Sms:Provider"] = "Aliyun" };
+}
+
+[CollectionDefinition(Name)]
+public sealed class RealSmsProviderCollection : ICollectionFixture<RealSmsProviderFactory>
+{
+    public const string Name = "real-sms-provider";
+}
+
+[Collection(RealSmsProviderCollection.Name)]
+public sealed class RealSmsProviderTests(RealSmsProviderFactory factory)
+{
+    [Fact]
+    public async Task WithARealProviderTheDevOutboxDoesNotExist()
+    {
+        var api = new ApiDriver(factory);
+
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"));
+
+        var document = await Expect(HttpStatusCode.OK, api.Anonymous().GetAsync("/openapi/v1.json"));
+        Assert.DoesNotContain(document.GetProperty("paths").EnumerateObject(), p => p.Name.Contains("/dev/", StringComparison.Ordinal));
+    }
+}
