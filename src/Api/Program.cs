@@ -22,8 +22,7 @@ builder.Services.AddPlateOpenApi();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UsePlateProblems();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
@@ -37,6 +36,7 @@ app.MapAccounts();
 app.MapOffices();
 app.MapSelections();
 app.MapAdmin();
+app.MapRegistry();
 app.MapDevOutbox(app.Configuration);
 
 app.Run();

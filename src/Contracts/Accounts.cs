@@ -33,3 +33,25 @@ public sealed record SmsMessage(
     [property: Id(0)] string Phone,
     [property: Id(1)] string Text,
     [property: Id(2)] DateTimeOffset SentAt);
+
+/// <summary>A reserved or issued number, as operators see the ledger.</summary>
+[GenerateSerializer, Immutable, Alias("Assignment")]
+public sealed record Assignment(
+    [property: Id(0)] string Plate,
+    [property: Id(1)] string Vin,
+    [property: Id(2)] string OfficeCode,
+    [property: Id(3)] ConfirmedBy By,
+    [property: Id(4)] DateTimeOffset ReservedAt,
+    [property: Id(5)] DateOnly ExchangeBy,
+    [property: Id(6)] DateTimeOffset? ExchangedAt);
+
+/// <summary>One event of a vehicle's audit trail.</summary>
+[GenerateSerializer, Immutable, Alias("AuditRecord")]
+public sealed record AuditRecord(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Vin,
+    [property: Id(3)] string OfficeCode,
+    [property: Id(4)] string? Actor,
+    [property: Id(5)] IReadOnlyList<string> Plates,
+    [property: Id(6)] string? Detail);

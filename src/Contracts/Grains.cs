@@ -107,6 +107,10 @@ public interface ISelectionSessionGrain : ISelectionFlow
     /// <summary>The stage, or null when the vehicle never entered.</summary>
     [Alias("GetStage")]
     Task<SelectionStage?> GetStageAsync();
+
+    /// <summary>The vehicle changed hands: the selection follows it to the new owner.</summary>
+    [Alias("ChangeOwner")]
+    Task ChangeOwnerAsync(string ownerIdNumber);
 }
 
 /// <summary>A practice run for one user and vehicle (key <c>VIN|username</c>): nothing held, nothing kept.</summary>
@@ -159,6 +163,19 @@ public interface IVehicleGrain : IGrainWithStringKey
     /// <summary>Imports or updates the vehicle, moving it between owners when the owner changed.</summary>
     [Alias("Upsert")]
     Task UpsertAsync(VehicleRecord vehicle);
+}
+
+/// <summary>Reads of the ledger and the audit trail for operators, run where the database is (any silo).</summary>
+[Alias("PlateOrleans.IRegistryReaderGrain")]
+public interface IRegistryReaderGrain : IGrainWithIntegerKey
+{
+    /// <summary>Every live (reserved or issued) number of an office, oldest first.</summary>
+    [Alias("Assignments")]
+    Task<IReadOnlyList<Assignment>> GetAssignmentsAsync(string officeCode);
+
+    /// <summary>A vehicle's trail, oldest first.</summary>
+    [Alias("Audit")]
+    Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string vin);
 }
 
 /// <summary>The development SMS outbox of one phone: what was "sent" to it.</summary>

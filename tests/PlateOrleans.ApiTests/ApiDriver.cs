@@ -150,7 +150,7 @@ public sealed partial class ApiDriver(ApiFactory factory)
     /// the system itself blacklists through the account grain when an exchange deadline passes, so the test does the same.
     /// </summary>
     public Task BlacklistAsync(string username, DateTimeOffset? until) =>
-        factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IAccountGrain>(username).SetBlacklistAsync(until);
+        factory.Services.GetRequiredService<IGrainFactory>().Account(username).SetBlacklistAsync(until);
 
     public static string SelectionPath(string vin, string step = "", string flow = "selections") =>
         step.Length == 0 ? $"/api/v1/{flow}/{vin}" : $"/api/v1/{flow}/{vin}/{step}";

@@ -162,7 +162,7 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
         Assert.Equal(ErrorCodes.NotOwner, (await grain.ReadAsync(stranger)).Error!.Code);
         var operatorOfOffice = new Caller("op", Role.Operator, office.Code, null, null);
         Assert.Null((await grain.ReadAsync(operatorOfOffice)).Error);
-        Assert.Equal(ErrorCodes.NotOwner, (await grain.ReadAsync(operatorOfOffice with { OfficeCode = "999999" })).Error!.Code);
+        Assert.Equal(ErrorCodes.Forbidden, (await grain.ReadAsync(operatorOfOffice with { OfficeCode = "999999" })).Error!.Code);
     }
 
     [Fact]

@@ -158,14 +158,14 @@ public static class AdminEndpoints
         }
 
         var rejected = new List<ImportRejection>();
-        var vehicles = new List<VehicleRecord>();
+        var valid = new List<(int Index, VehicleRecord Vehicle)>();
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
             var (vehicle, problem) = ToVehicle(item, code, json.Value.SerializerOptions);
             if (vehicle is not null)
             {
-                vehicles.Add(vehicle);
+                valid.Add((index, vehicle));
             }
             else
             {
@@ -175,9 +175,26 @@ public static class AdminEndpoints
             index++;
         }
 
-        await Parallel.ForEachAsync(vehicles, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (vehicle, _) =>
-            await grains.GetGrain<IVehicleGrain>(vehicle.Vin).UpsertAsync(vehicle));
-        return TypedResults.Ok(new ImportResult(vehicles.Count, rejected));
+        // A VIN given twice is written once, as its last item says (items apply in order). A vehicle registered at
+        // another office moves only by an admin's hand, never by an operator's.
+        var mayMove = http.User.ToCaller().Role == Role.Admin;
+        var elsewhere = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await Parallel.ForEachAsync(valid.GroupBy(v => v.Vehicle.Vin), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (sameVin, _) =>
+        {
+            var vehicle = sameVin.Last().Vehicle;
+            var grain = grains.GetGrain<IVehicleGrain>(vehicle.Vin);
+            if (!mayMove && await grain.GetAsync() is { } existing && existing.OfficeCode != code)
+            {
+                elsewhere[vehicle.Vin] = existing.OfficeCode;
+                return;
+            }
+
+            await grain.UpsertAsync(vehicle);
+        });
+
+        rejected.AddRange(valid.Where(v => elsewhere.ContainsKey(v.Vehicle.Vin)).Select(v =>
+            new ImportRejection(v.Index, ErrorCodes.Forbidden, $"vin: 该车辆登记在车管所 {elsewhere[v.Vehicle.Vin]}，只有管理员可以转入。")));
+        return TypedResults.Ok(new ImportResult(valid.Count(v => !elsewhere.ContainsKey(v.Vehicle.Vin)), [.. rejected.OrderBy(r => r.Index)]));
     }
 
     private static (VehicleRecord? Vehicle, string? Problem) ToVehicle(JsonElement element, string officeCode, JsonSerializerOptions options)

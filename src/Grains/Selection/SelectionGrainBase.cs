@@ -112,6 +112,16 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return rejection;
         }
 
+        if (!IsSimulation)
+        {
+            var account = await GrainFactory.Account(caller.Username).GetAsync();
+            var refusal = account is null ? new PlateError(ErrorCodes.Unauthenticated, "账户不存在。") : rules.CheckBlacklist(account);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+        }
+
         var caughtUp = await rules.CatchUpAsync();
         if (caughtUp.Error is not null)
         {
@@ -120,7 +130,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
         return command switch
         {
-            SelectionCommand.ConfirmInfo c => rules.ConfirmInfo(c.NoticeVersion, office.Notice),
+            SelectionCommand.ConfirmInfo c => rules.ConfirmInfo(c.NoticeVersion, office),
             SelectionCommand.Start => rules.Start(),
             SelectionCommand.SendSmsCode => rules.SendSmsCode(),
             SelectionCommand.Verify v => rules.Verify(v.Code),

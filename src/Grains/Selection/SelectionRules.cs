@@ -74,9 +74,14 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             return PlateError.NotFound("该车辆尚未进入选号。");
         }
 
-        return caller.IdNumber == state.OwnerIdNumber || caller.Oversees(state.OfficeCode)
-            ? null
-            : new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。");
+        if (caller.IdNumber == state.OwnerIdNumber || caller.Oversees(state.OfficeCode))
+        {
+            return null;
+        }
+
+        return caller.Role == Role.Citizen
+            ? new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。")
+            : new PlateError(ErrorCodes.Forbidden, "只能查看本车管所的选号。");
     }
 
     /// <summary>
@@ -165,7 +170,8 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             : new PlateError(ErrorCodes.RegionNotAllowed, $"{office.Settings.Name}不受理异地预选号牌。");
     }
 
-    private PlateError? CheckBlacklist(AccountRecord applicant) =>
+    /// <summary>Whether the applicant is blacklisted now (checked at entry and again at every step of a formal selection).</summary>
+    public PlateError? CheckBlacklist(AccountRecord applicant) =>
         !simulation && applicant.BlacklistedUntil is { } until && until > Now
             ? new PlateError(ErrorCodes.Blacklisted, $"您因逾期未办理换牌被列入黑名单，{OfficeCalendar.LocalDate(until):yyyy-MM-dd} 前不能网上预选号牌。") { Until = until }
             : null;
@@ -175,9 +181,13 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             ? new PlateError(ErrorCodes.NotEligible, Eligibility.Describe(reason)) { Reason = reason }
             : null;
 
-    /// <summary>Confirms the vehicle and office information and accepts the current notice.</summary>
-    public SelectionReply ConfirmInfo(string noticeVersion, BusinessNotice current)
+    /// <summary>
+    /// Confirms the vehicle and office information and accepts the current notice. The office's rules of this moment,
+    /// the ones the accepted notice describes, are the rules of this selection to its end.
+    /// </summary>
+    public SelectionReply ConfirmInfo(string noticeVersion, OfficeSnapshot office)
     {
+        var current = office.Notice;
         if (state.Stage != SelectionStage.ConfirmInfo)
         {
             return WrongStage("信息已确认。");
@@ -189,6 +199,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         }
 
         Changed = true;
+        state.Rules = office.Settings.Rules;
         state.NoticeVersion = noticeVersion;
         state.NoticeAcceptedAt = Now;
         state.Stage = SelectionStage.ServiceInfo;
@@ -496,6 +507,27 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         state.Stage = SelectionStage.Completed;
         state.AutoConfirmAt = null;
         _events.Add(new SelectionEvent.Confirmed(Now, selected, state.Phone));
+    }
+
+    /// <summary>
+    /// The vehicle changed hands (re-imported with another owner): the selection follows the vehicle. The new owner
+    /// must enter and verify their own phone; the former owner can no longer act on it.
+    /// </summary>
+    public void ChangeOwner(string ownerIdNumber)
+    {
+        if (state.Stage is null || state.OwnerIdNumber == ownerIdNumber)
+        {
+            return;
+        }
+
+        Changed = true;
+        state.OwnerIdNumber = ownerIdNumber;
+        state.ApplicantUsername = null;
+        state.Phone = null;
+        if (state.InProgress)
+        {
+            state.Stage = SelectionStage.ServiceInfo;
+        }
     }
 
     /// <summary>Adopts a reservation the ledger holds for this vehicle (after a crash between ledger and state).</summary>

@@ -34,6 +34,17 @@ public sealed class SelectionSessionGrain(
 
     public Task<SelectionStage?> GetStageAsync() => Task.FromResult(state.State.Stage);
 
+    public async Task ChangeOwnerAsync(string ownerIdNumber)
+    {
+        if (State.Stage is null)
+        {
+            return;
+        }
+
+        (await GetRulesForStateAsync()).ChangeOwner(ownerIdNumber);
+        await SaveAsync(force: false);
+    }
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!State.InProgress || State.Selected is not null)

@@ -30,6 +30,7 @@ public sealed class VehicleGrain(
         if (previousOwner is not null && previousOwner != vehicle.OwnerIdNumber)
         {
             await GrainFactory.GetGrain<IOwnerGrain>(previousOwner).RemoveVinAsync(vehicle.Vin);
+            await GrainFactory.GetGrain<ISelectionSessionGrain>(vehicle.Vin).ChangeOwnerAsync(vehicle.OwnerIdNumber);
         }
     }
 }

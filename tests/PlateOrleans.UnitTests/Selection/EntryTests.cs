@@ -214,13 +214,40 @@ public sealed class EntryTests
 
         Fails(world.Rules.Start(), ErrorCodes.WrongStage);
         Fails(world.Rules.SendSmsCode(), ErrorCodes.WrongStage);
-        Fails(world.Rules.ConfirmInfo("v0", world.Office.Notice), ErrorCodes.ValidationFailed);
-        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office.Notice));
+        Fails(world.Rules.ConfirmInfo("v0", world.Office), ErrorCodes.ValidationFailed);
+        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
 
         Assert.Equal(SelectionStage.ServiceInfo, view.Stage);
         Assert.Equal("v1", world.State.NoticeVersion);
         Assert.Equal(world.Time.GetUtcNow(), world.State.NoticeAcceptedAt);
-        Fails(world.Rules.ConfirmInfo("v1", world.Office.Notice), ErrorCodes.WrongStage);
+        Fails(world.Rules.ConfirmInfo("v1", world.Office), ErrorCodes.WrongStage);
         Assert.Equal(SelectionStage.VerifyIdentity, Succeeds(world.Rules.Start()).Stage);
+    }
+
+    [Fact]
+    public void TheRulesOfASelectionAreThoseOfTheNoticeItsApplicantAccepted()
+    {
+        var world = new SelectionWorld();
+        Succeeds(world.Enter());
+        world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { DrawsPerVehicle = 3 } } };
+
+        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+
+        Assert.Equal(3, view.DrawsAllowed);
+        world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { DrawsPerVehicle = 7 } } };
+        Assert.Equal(3, Succeeds(world.Enter()).DrawsAllowed);
+    }
+
+    [Fact]
+    public void WhenTheVehicleChangesHandsTheSelectionFollowsIt()
+    {
+        var world = new SelectionWorld();
+        world.EnterAndVerify();
+
+        world.Rules.ChangeOwner(StrangerId);
+
+        Assert.Equal(SelectionStage.ServiceInfo, world.State.Stage);
+        Assert.Equal(ErrorCodes.NotOwner, world.Rules.CheckActor(world.Owner)?.Code);
+        Assert.Null(world.Rules.CheckActor(world.Owner with { IdNumber = StrangerId }));
     }
 }

@@ -74,7 +74,7 @@ internal sealed class SelectionWorld
     public void EnterAndVerify(SelectionRules rules)
     {
         Succeeds(rules.Enter(new EntryFacts(Office, Vehicle, Applicant)));
-        Succeeds(rules.ConfirmInfo(Office.Notice.Version, Office.Notice));
+        Succeeds(rules.ConfirmInfo(Office.Notice.Version, Office));
         Succeeds(rules.Start());
         VerifyWithSentCode(rules);
     }

@@ -42,7 +42,7 @@ public sealed class SimulationRulesTests
     {
         var (world, rules) = Simulation();
         Succeeds(Enter(world, rules));
-        Succeeds(rules.ConfirmInfo("v1", world.Office.Notice));
+        Succeeds(rules.ConfirmInfo("v1", world.Office));
         Succeeds(rules.Start());
 
         var sent = rules.SendSmsCode().Sms!;

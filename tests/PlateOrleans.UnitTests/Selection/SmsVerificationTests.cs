@@ -11,7 +11,7 @@ public sealed class SmsVerificationTests
     {
         var world = new SelectionWorld();
         Succeeds(world.Enter());
-        Succeeds(world.Rules.ConfirmInfo("v1", world.Office.Notice));
+        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
         Succeeds(world.Rules.Start());
         return world;
     }

@@ -1,0 +1,17 @@
+using Orleans.Concurrency;
+using PlateOrleans.Contracts;
+
+namespace PlateOrleans.Grains.Ledger;
+
+/// <summary>Operators' reads of the ledger and the audit trail: a stateless worker on whichever silo the call lands.</summary>
+[StatelessWorker]
+public sealed class RegistryReaderGrain(IPlateLedger ledger, IAuditTrail audit) : Grain, IRegistryReaderGrain
+{
+    public async Task<IReadOnlyList<Assignment>> GetAssignmentsAsync(string officeCode) =>
+        [.. (await ledger.LiveByOfficeAsync(officeCode)).Select(e =>
+            new Assignment(e.Plate, e.Vin, e.OfficeCode, e.By, e.ReservedAt, e.ExchangeBy, e.ExchangedAt))];
+
+    public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string vin) =>
+        [.. (await audit.ReadByVinAsync(vin)).Select(e =>
+            new AuditRecord(e.At, e.Kind, e.Vin, e.OfficeCode, e.Actor, e.Plates, e.Detail))];
+}
