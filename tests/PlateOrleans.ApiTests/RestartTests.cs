@@ -73,4 +73,42 @@ public sealed class RestartTests : IDisposable
         pool = await again.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool");
         Assert.Equal(2, pool.GetProperty("series")[0].GetProperty("reserved").GetInt32());
     }
+
+    [Fact]
+    public async Task AnAutoConfirmDueWhileTheAppWasStoppedHappensWhenItStartsAgain()
+    {
+        var file = Path.Combine(_directory, "plates.db");
+        string office, first;
+        await using (var before = new SqliteApiFactory(file))
+        {
+            var api = new ApiDriver(before);
+            office = await api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 2 });
+            var (citizen, vin) = await api.ApplicantAsync(office);
+            await api.WalkToDrawingAsync(citizen, vin);
+            first = (await Expect(HttpStatusCode.Created, citizen.Client.PostAsJsonAsync($"/api/v1/selections/{vin}/draws", new { })))
+                .GetProperty("batch").GetProperty("plates")[0].GetString()!;
+        }
+
+        // The moment passes while nothing runs.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using var after = new SqliteApiFactory(file);
+        var again = new ApiDriver(after);
+
+        // Nobody calls the selection: only the public pool counts are watched. The reminder ticks at most a period
+        // (one minute) after the restart.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        JsonElement series;
+        do
+        {
+            await Task.Delay(500);
+            series = (await again.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool")).GetProperty("series")[0];
+            Assert.True(DateTime.UtcNow < deadline, "the auto-confirm did not happen within 90 s of the restart");
+        }
+        while (series.GetProperty("reserved").GetInt32() == 0);
+
+        var admin = await again.AdminAsync();
+        var assignment = Assert.Single((await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/offices/{office}/assignments"))).EnumerateArray());
+        Assert.Equal(first, assignment.GetProperty("plate").GetString());
+        Assert.Equal("auto", assignment.GetProperty("by").GetString());
+    }
 }
