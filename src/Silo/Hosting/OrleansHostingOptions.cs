@@ -10,6 +10,9 @@ public sealed class OrleansHostingOptions
     public const string Standalone = "Standalone";
     public const string Client = "Client";
 
+    /// <summary>Orleans' <c>ClusterMembershipOptions</c> (probe timeouts, votes), bound as they are named there.</summary>
+    public const string MembershipSection = SectionName + ":Membership";
+
     /// <summary>For the API: <c>Standalone</c> co-hosts a silo (the default), <c>Client</c> joins a cluster of silos.</summary>
     public string Mode { get; set; } = Standalone;
 
@@ -23,6 +26,9 @@ public sealed class OrleansHostingOptions
 
     /// <summary>The address other silos and clients reach this silo at: an IP or a host name; empty means this machine's name.</summary>
     public string? AdvertisedHost { get; set; }
+
+    /// <summary>For a client: how long a grain call may take before it fails (Orleans' default is 30 s).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool IsClient => string.Equals(Mode, Client, StringComparison.OrdinalIgnoreCase);
 

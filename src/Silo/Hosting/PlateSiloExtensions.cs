@@ -48,6 +48,8 @@ public static class PlateSiloExtensions
         });
         silo.ConfigureEndpoints(orleans.ResolveAdvertisedAddress(), orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: true);
         silo.UsePlateClustering(storage);
+        // Failure detection (how soon a crashed silo is declared dead and its grains move) is tunable per deployment.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(OrleansHostingOptions.MembershipSection));
         silo.AddDashboard();
         return silo.AddPlateSilo(configuration);
     }
@@ -62,6 +64,8 @@ public static class PlateSiloExtensions
             o.ClusterId = orleans.ClusterId;
         });
         client.UsePlateClustering(StorageOptions.FromConfiguration(configuration));
+        // How long a request waits for a grain before the API answers 503: shorter than a browser's patience.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
         client.UseConnectionRetryFilter<WaitForTheCluster>();
         client.AddDashboard();
         return client;
