@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
@@ -71,7 +72,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     public static bool IsTransient(Exception exception) => exception switch
     {
         TimeoutException or DbException or LedgerUnavailableException or SiloUnavailableException
-            or OrleansMessageRejectionException or InconsistentStateException => true,
+            or OrleansMessageRejectionException or ConnectionFailedException or InconsistentStateException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };

@@ -64,5 +64,10 @@ public interface IPlateLedger
     Task<IReadOnlyList<LedgerEntry>> ListByOfficeAsync(string officeCode, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The ledger's store did not answer; the caller should fail cleanly (503) and may retry.</summary>
-public sealed class LedgerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The ledger's store did not answer; the caller should fail cleanly (503) and may retry. It crosses grain calls (a
+/// grain that could not write its audit trail fails with it), so it is serializable and carries the cause as text only:
+/// database exceptions are not.
+/// </summary>
+[GenerateSerializer, Alias("PlateOrleans.LedgerUnavailableException")]
+public sealed class LedgerUnavailableException(string message) : Exception(message);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
 using PlateOrleans.Grains.Sms;
 using PlateOrleans.Silo.Storage;
 
@@ -23,6 +24,7 @@ public static class PlateSiloExtensions
         silo.Services.AddPlateLedger(storage);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<ISmsSender, OutboxSmsSender>();
+        silo.Services.AddDatabaseExceptionSerialization();
         return silo;
     }
 
@@ -67,9 +69,18 @@ public static class PlateSiloExtensions
         // How long a request waits for a grain before the API answers 503: shorter than a browser's patience.
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
         client.UseConnectionRetryFilter<WaitForTheCluster>();
+        client.Services.AddDatabaseExceptionSerialization();
         client.AddDashboard();
         return client;
     }
+
+    /// <summary>
+    /// Lets database errors cross grain calls. Orleans serializes exceptions of the System and Microsoft namespaces only;
+    /// a grain whose activation failed on an unreachable PostgreSQL would otherwise answer "no codec for NpgsqlException"
+    /// instead of the error itself, and the API could not tell an outage (503) from a bug.
+    /// </summary>
+    private static void AddDatabaseExceptionSerialization(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
     /// <summary>Keeps trying to reach the cluster at start for up to two minutes: silos may start after the API.</summary>
     private sealed class WaitForTheCluster : IClientConnectionRetryFilter

@@ -37,7 +37,7 @@ public abstract class LedgerDatabase : IAsyncDisposable
         catch (Exception exception) when (IsUnavailable(exception))
         {
             ForgetConnections();
-            throw new LedgerUnavailableException("The ledger database did not answer in time.", exception);
+            throw new LedgerUnavailableException($"The ledger database did not answer in time ({exception.GetType().Name}: {exception.Message}).");
         }
     }
 
