@@ -50,7 +50,19 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
                     : new PlateError(ErrorCodes.IdempotencyKeyReused, "该 Idempotency-Key 已用于另一个请求。");
         }
 
-        var reply = await RunAsync(caller, command);
+        SelectionReply reply;
+        try
+        {
+            reply = await RunAsync(caller, command);
+        }
+        catch
+        {
+            // A step that failed midway (the pool or the database did not answer) may have changed the state in memory
+            // only: start over from the store on the next call, so that the failed step leaves nothing behind.
+            DeactivateOnIdle();
+            throw;
+        }
+
         if (idempotencyKey is not null && (reply.Error is null || !_transientCodes.Contains(reply.Error.Code)) && State.Stage is not null)
         {
             State.Replies.Add(new IdempotentReply(idempotencyKey, command, reply));
