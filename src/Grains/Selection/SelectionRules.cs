@@ -392,9 +392,17 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         return View();
     }
 
-    /// <summary>Confirms one valid backup: the number is reserved in the ledger first, then the selection is done.</summary>
+    /// <summary>
+    /// Confirms one valid backup: the number is reserved in the ledger first, then the selection is done. Confirming the
+    /// number already confirmed answers the view again: a client retrying after a lost answer hears that it worked.
+    /// </summary>
     public async Task<SelectionReply> ConfirmAsync(string plate)
     {
+        if (state.Stage == SelectionStage.Completed && state.Selected?.Plate == plate)
+        {
+            return View();
+        }
+
         if (state.Stage != SelectionStage.Drawing)
         {
             return WrongStage("请先完成身份验证。");

@@ -112,8 +112,9 @@ public sealed class AutoConfirmTests
 
         await world.Rules.CatchUpAsync();
 
-        Fails(await world.Rules.ConfirmAsync(last.Plates[0]), ErrorCodes.WrongStage);
+        Fails(await world.Rules.ConfirmAsync(last.Plates[1]), ErrorCodes.WrongStage);
         Assert.Equal(SelectionStage.Completed, Succeeds(world.Enter()).Stage);
+        Assert.Equal(ConfirmedBy.Auto, Succeeds(await world.Rules.ConfirmAsync(last.Plates[0])).Selected!.By);
     }
 
     [Fact]

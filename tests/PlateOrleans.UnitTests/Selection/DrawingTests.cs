@@ -228,11 +228,30 @@ public sealed class DrawingTests
         var batch = (await world.DrawAsync()).Batch!;
         Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
         Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0]));
+        world.Rules.TakeEvents();
 
         Fails(await world.Rules.DrawAsync(false), ErrorCodes.WrongStage);
         Fails(await world.Rules.AddBackupAsync(batch.Plates[1]), ErrorCodes.WrongStage);
-        Fails(await world.Rules.ConfirmAsync(batch.Plates[0]), ErrorCodes.WrongStage);
+        Fails(await world.Rules.ConfirmAsync(batch.Plates[1]), ErrorCodes.WrongStage);
         Assert.Equal(4, world.State.RemainingDraws);
+        Assert.Empty(world.Rules.TakeEvents());
+    }
+
+    [Fact]
+    public async Task ConfirmingTheConfirmedNumberAgainAnswersTheSameSelectionAndChangesNothing()
+    {
+        var world = Drawing();
+        var batch = (await world.DrawAsync()).Batch!;
+        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
+        var first = Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0])).Selected;
+        world.Rules.TakeEvents();
+
+        var again = Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0]));
+
+        Assert.Equal(first, again.Selected);
+        Assert.Equal(SelectionStage.Completed, again.Stage);
+        Assert.False(world.Rules.Changed);
+        Assert.Empty(world.Rules.TakeEvents());
     }
 
     [Fact]
