@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using static PlateOrleans.ApiTests.ApiDriver;
+using static PlateOrleans.Testing.ApiDriver;
 
 namespace PlateOrleans.ApiTests;
 
