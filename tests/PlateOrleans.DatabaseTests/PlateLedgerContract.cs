@@ -138,6 +138,23 @@ public abstract class PlateLedgerContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task TheWindowFindsALiveRowByItsPlateOrItsVoucherCodeInItsOfficeOnly()
+    {
+        var entry = Entry("4401", "粤B10012", "VIN-VOUCHER") with { VoucherCode = "QVCB8ZSFTV7C" };
+        await Ledger.ReserveAsync(entry);
+        await Ledger.ReserveAsync(Entry("4401", "粤B10013", "VIN-RELEASED") with { VoucherCode = "RELEASED2345" });
+        await Ledger.ReleaseAsync("4401", "粤B10013", Morning.AddDays(15));
+
+        Assert.Equal(entry, await Ledger.FindLiveAsync("4401", "粤B10012", null));
+        Assert.Equal(entry, await Ledger.FindLiveAsync("4401", null, "QVCB8ZSFTV7C"));
+        Assert.Equal(entry, await Ledger.FindLiveAsync("4401", "粤B10012", "QVCB8ZSFTV7C"));
+        Assert.Null(await Ledger.FindLiveAsync("4401", "粤B10012", "RELEASED2345"));
+        Assert.Null(await Ledger.FindLiveAsync("4402", "粤B10012", null));
+        Assert.Null(await Ledger.FindLiveAsync("4401", null, "RELEASED2345"));
+        Assert.Null(await Ledger.FindLiveAsync("4401", null, null));
+    }
+
+    [SkippableFact]
     public async Task ReleasingOrExchangingAPlateWithNoLiveRowChangesNothing()
     {
         await Ledger.ReserveAsync(Entry("4401", "粤B10011", "VIN-GONE"));

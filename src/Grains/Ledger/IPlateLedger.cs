@@ -14,7 +14,8 @@ public sealed record LedgerEntry(
     DateTimeOffset ReservedAt,
     DateOnly ExchangeBy,
     DateTimeOffset? ExchangedAt = null,
-    DateTimeOffset? ReleasedAt = null)
+    DateTimeOffset? ReleasedAt = null,
+    string? VoucherCode = null)
 {
     public bool IsLive => ReleasedAt is null;
 
@@ -59,6 +60,9 @@ public interface IPlateLedger
 
     /// <summary>Releases a live, not exchanged row (its deadline passed). False when there is none.</summary>
     Task<bool> ReleaseAsync(string officeCode, string plate, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The live row of an office with this plate or this voucher code, if any: what the exchange window looks up.</summary>
+    Task<LedgerEntry?> FindLiveAsync(string officeCode, string? plate, string? voucherCode, CancellationToken cancellationToken = default);
 
     /// <summary>Every row of an office, live or not, oldest first: for operators and exports.</summary>
     Task<IReadOnlyList<LedgerEntry>> ListByOfficeAsync(string officeCode, CancellationToken cancellationToken = default);

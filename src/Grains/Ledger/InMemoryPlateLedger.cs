@@ -49,6 +49,16 @@ public sealed class InMemoryPlateLedger : IPlateLedger
     public Task<bool> ReleaseAsync(string officeCode, string plate, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         Update(officeCode, plate, r => r with { ReleasedAt = at });
 
+    public Task<LedgerEntry?> FindLiveAsync(string officeCode, string? plate, string? voucherCode, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_rows.FindLast(r => r.IsLive && r.OfficeCode == officeCode
+                && (plate is null || r.Plate == plate) && (voucherCode is null || r.VoucherCode == voucherCode)
+                && (plate ?? voucherCode) is not null));
+        }
+    }
+
     public Task<IReadOnlyList<LedgerEntry>> ListByOfficeAsync(string officeCode, CancellationToken cancellationToken = default) =>
         Query(r => r.OfficeCode == officeCode);
 

@@ -26,10 +26,10 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
     {
         // ORDER BY the position in the batch: of two entries that conflict with each other, the first wins.
         command.CommandText = """
-            INSERT INTO plate_ledger (office_code, plate, vin, chosen_by, reserved_at, exchange_by)
-            SELECT r.office_code, r.plate, r.vin, r.chosen_by, r.reserved_at, r.exchange_by
-            FROM unnest(@office_codes, @plates, @vins, @chosen_by, @reserved_at, @exchange_by)
-                 WITH ORDINALITY AS r (office_code, plate, vin, chosen_by, reserved_at, exchange_by, position)
+            INSERT INTO plate_ledger (office_code, plate, vin, chosen_by, reserved_at, exchange_by, voucher_code)
+            SELECT r.office_code, r.plate, r.vin, r.chosen_by, r.reserved_at, r.exchange_by, r.voucher_code
+            FROM unnest(@office_codes, @plates, @vins, @chosen_by, @reserved_at, @exchange_by, @voucher_codes)
+                 WITH ORDINALITY AS r (office_code, plate, vin, chosen_by, reserved_at, exchange_by, voucher_code, position)
             ORDER BY r.position
             ON CONFLICT DO NOTHING
             RETURNING office_code, plate, vin
@@ -40,6 +40,7 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
         command.AddParameter("chosen_by", entries.Select(e => SqlPlateLedger.ChosenBy(e.By)).ToArray());
         command.AddParameter("reserved_at", entries.Select(e => e.ReservedAt.ToUniversalTime()).ToArray());
         command.AddParameter("exchange_by", entries.Select(e => e.ExchangeBy).ToArray());
+        command.AddParameter("voucher_codes", entries.Select(e => e.VoucherCode).ToArray());
     }
 
     internal override void SelectLiveRows(DbCommand command, string columns, IReadOnlyList<LedgerEntry> entries)

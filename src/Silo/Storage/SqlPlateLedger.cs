@@ -12,10 +12,10 @@ namespace PlateOrleans.Silo.Storage;
 /// </summary>
 public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
 {
-    /// <summary>The most reservations one statement carries (SQLite allows 32,766 parameters; a row takes six).</summary>
+    /// <summary>The most reservations one statement carries (SQLite allows 32,766 parameters; a row takes seven).</summary>
     public const int MaxBatchSize = 500;
 
-    private const string Columns = "office_code, plate, vin, chosen_by, reserved_at, exchange_by, exchanged_at, released_at";
+    private const string Columns = "office_code, plate, vin, chosen_by, reserved_at, exchange_by, exchanged_at, released_at, voucher_code";
 
     // A skipped entry whose blocking row was released before the classifying read goes round again (PostgreSQL
     // reads committed data per statement). Each round needs another concurrent release to repeat.
@@ -44,6 +44,35 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
         var rows = await QueryAsync(
             $"SELECT {Columns} FROM plate_ledger WHERE vin = @vin AND released_at IS NULL",
             command => command.AddParameter("vin", vin),
+            cancellationToken);
+        return rows.SingleOrDefault();
+    }
+
+    public async Task<LedgerEntry?> FindLiveAsync(string officeCode, string? plate, string? voucherCode, CancellationToken cancellationToken = default)
+    {
+        if (plate is null && voucherCode is null)
+        {
+            return null;
+        }
+
+        // Only the conditions given: PostgreSQL cannot type a parameter that is only ever compared with NULL.
+        var rows = await QueryAsync(
+            $"SELECT {Columns} FROM plate_ledger WHERE office_code = @office AND released_at IS NULL"
+                + (plate is null ? "" : " AND plate = @plate")
+                + (voucherCode is null ? "" : " AND voucher_code = @voucher"),
+            command =>
+            {
+                command.AddParameter("office", officeCode);
+                if (plate is not null)
+                {
+                    command.AddParameter("plate", plate);
+                }
+
+                if (voucherCode is not null)
+                {
+                    command.AddParameter("voucher", voucherCode);
+                }
+            },
             cancellationToken);
         return rows.SingleOrDefault();
     }
@@ -183,7 +212,8 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
                 ReservedAt: _database.ReadTime(reader, 4),
                 ExchangeBy: reader.GetFieldValue<DateOnly>(5),
                 ExchangedAt: reader.IsDBNull(6) ? null : _database.ReadTime(reader, 6),
-                ReleasedAt: reader.IsDBNull(7) ? null : _database.ReadTime(reader, 7)));
+                ReleasedAt: reader.IsDBNull(7) ? null : _database.ReadTime(reader, 7),
+                VoucherCode: reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return rows;

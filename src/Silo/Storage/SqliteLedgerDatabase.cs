@@ -41,17 +41,18 @@ internal sealed class SqliteLedgerDatabase : LedgerDatabase
 
     internal override void InsertReservations(DbCommand command, IReadOnlyList<LedgerEntry> entries)
     {
-        var sql = new StringBuilder("INSERT INTO plate_ledger (office_code, plate, vin, chosen_by, reserved_at, exchange_by) VALUES ");
+        var sql = new StringBuilder("INSERT INTO plate_ledger (office_code, plate, vin, chosen_by, reserved_at, exchange_by, voucher_code) VALUES ");
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? ", " : "")}(@o{i}, @p{i}, @v{i}, @b{i}, @r{i}, @x{i})");
+            sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? ", " : "")}(@o{i}, @p{i}, @v{i}, @b{i}, @r{i}, @x{i}, @c{i})");
             command.AddParameter($"o{i}", e.OfficeCode);
             command.AddParameter($"p{i}", e.Plate);
             command.AddParameter($"v{i}", e.Vin);
             command.AddParameter($"b{i}", SqlPlateLedger.ChosenBy(e.By));
             command.AddParameter($"r{i}", ToDbTime(e.ReservedAt));
             command.AddParameter($"x{i}", e.ExchangeBy);
+            command.AddParameter($"c{i}", e.VoucherCode);
         }
 
         // Rows are inserted in VALUES order, so of two entries that conflict with each other, the first wins.

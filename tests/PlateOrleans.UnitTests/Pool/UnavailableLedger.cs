@@ -36,6 +36,9 @@ internal sealed class UnavailableLedger(Task? gate = null) : IPlateLedger
     public Task<bool> ReleaseAsync(string officeCode, string plate, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         Task.FromResult(false);
 
+    public Task<LedgerEntry?> FindLiveAsync(string officeCode, string? plate, string? voucherCode, CancellationToken cancellationToken = default) =>
+        Task.FromResult<LedgerEntry?>(null);
+
     public Task<IReadOnlyList<LedgerEntry>> ListByOfficeAsync(string officeCode, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<LedgerEntry>>([]);
 }
