@@ -37,6 +37,7 @@ app.MapOffices();
 app.MapSelections();
 app.MapAdmin();
 app.MapRegistry();
+app.MapWindow();
 app.MapDevOutbox(app.Configuration);
 
 app.Run();

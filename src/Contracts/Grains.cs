@@ -50,13 +50,16 @@ public sealed record PoolReservation(
     [property: Id(1)] string Plate,
     [property: Id(2)] ConfirmedBy By,
     [property: Id(3)] DateTimeOffset ReservedAt,
-    [property: Id(4)] DateOnly ExchangeBy);
+    [property: Id(4)] DateOnly ExchangeBy,
+    // The pre-selection voucher the applicant shows at the window; null in a simulation.
+    [property: Id(5)] string? VoucherCode = null);
 
 /// <summary>The ledger's answer to a reservation.</summary>
 [GenerateSerializer, Immutable, Alias("ReservationResult")]
 public sealed record ReservationResult(
     [property: Id(0)] bool Reserved,
-    // When the VIN already holds a live reservation, that reservation (the caller reconciles to it).
+    // When the VIN already holds a live reservation (this one, written before: a retry; or another), that reservation
+    // as the ledger has it: the caller adopts it, voucher code and all.
     [property: Id(1)] PoolReservation? Existing,
     [property: Id(2)] PlateError? Error);
 
@@ -79,6 +82,17 @@ public interface IPlatePoolGrain : IGrainWithStringKey
     /// <summary>Reserves a number for a vehicle; answers after the ledger has it. Idempotent for the same VIN and plate.</summary>
     [Alias("Reserve")]
     Task<ReservationResult> ReserveAsync(PoolReservation reservation);
+
+    /// <summary>
+    /// The number was exchanged at the window: issued for good. False when the ledger holds no live reservation of it
+    /// for this vehicle. Idempotent.
+    /// </summary>
+    [Alias("Issue")]
+    Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at);
+
+    /// <summary>The exchange deadline passed: the vehicle's reservation ends and the number is available again. Idempotent.</summary>
+    [Alias("ReleaseReservation")]
+    Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at);
 
     [AlwaysInterleave, Alias("GetCounts")]
     Task<IReadOnlyList<SeriesCounts>> GetCountsAsync();
@@ -107,6 +121,13 @@ public interface ISelectionSessionGrain : ISelectionFlow
     /// <summary>The stage, or null when the vehicle never entered.</summary>
     [Alias("GetStage")]
     Task<SelectionStage?> GetStageAsync();
+
+    /// <summary>
+    /// The plate was exchanged at the office's window (an operator's step): the number is issued and the selection is
+    /// <see cref="SelectionStage.Exchanged"/>. Again for an exchanged selection: the same view.
+    /// </summary>
+    [Alias("Exchange")]
+    Task<SelectionReply> ExchangeAsync(string operatorUsername);
 
     /// <summary>The vehicle changed hands: the selection follows it to the new owner.</summary>
     [Alias("ChangeOwner")]
@@ -137,6 +158,10 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Sets or lifts (null) the blacklist.</summary>
     [Alias("SetBlacklist")]
     Task SetBlacklistAsync(DateTimeOffset? until);
+
+    /// <summary>Blacklists until the later of <paramref name="until"/> and the blacklist already running (a deadline passed).</summary>
+    [Alias("Blacklist")]
+    Task BlacklistAsync(DateTimeOffset until);
 }
 
 /// <summary>The vehicles of one person or unit, keyed by ID number or unified social credit code.</summary>
@@ -172,6 +197,10 @@ public interface IRegistryReaderGrain : IGrainWithIntegerKey
     /// <summary>Every live (reserved or issued) number of an office, oldest first.</summary>
     [Alias("Assignments")]
     Task<IReadOnlyList<Assignment>> GetAssignmentsAsync(string officeCode);
+
+    /// <summary>The live (reserved or issued) number of an office with this plate or voucher code, if any.</summary>
+    [Alias("FindLive")]
+    Task<Assignment?> FindLiveAsync(string officeCode, string? plate, string? voucherCode);
 
     /// <summary>A vehicle's trail, oldest first.</summary>
     [Alias("Audit")]

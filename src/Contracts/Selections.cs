@@ -84,7 +84,11 @@ public sealed record SelectedView(
     // The last day (office calendar) to exchange the plate; null in a simulation.
     [property: Id(3)] DateOnly? ExchangeBy,
     [property: Id(4)] string? VoucherCode,
-    [property: Id(5)] AppointmentView? Appointment);
+    [property: Id(5)] AppointmentView? Appointment)
+{
+    /// <summary>When the plate was exchanged at the office; null until then.</summary>
+    [Id(6)] public DateTimeOffset? ExchangedAt { get; init; }
+}
 
 /// <summary>The Selection view of API.md.</summary>
 [GenerateSerializer, Immutable, Alias("SelectionView")]

@@ -271,6 +271,26 @@ public sealed class MalformedRequestTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task ExchangesRefuseEveryMalformedBodyAndChangeNothing()
+    {
+        var confirmed = await Confirmed.WalkAsync(_api);
+        var before = await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
+        var findings = new Findings();
+
+        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{confirmed.Office}/exchanges",
+            JsonSerializer.Serialize(new { plate = confirmed.Plate }), "plate",
+        [
+            ("plate", "-", "plate"), ("plate", "null", "plate"), ("plate", "5", "plate"), ("plate", "\"\"", "plate"), ("plate", _hugeValue, "plate"),
+            ("plate", "\"冀A\"", "plate"), ("plate", $"[\"{confirmed.Plate}\"]", "plate"),
+            ("voucherCode", "5", "voucherCode"), ("voucherCode", "\"short\"", "voucherCode"), ("voucherCode", _hugeValue, "voucherCode"),
+            ("voucherCode", $"\"{confirmed.Voucher.ToLowerInvariant()}\"", "voucherCode"),
+        ]);
+
+        findings.AssertNone();
+        Assert.Equal(before, await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
+    }
+
+    [Fact]
     public async Task CreatingAUserRefusesEveryMalformedBodyAndCreatesNoOne()
     {
         var office = await _api.CreateOfficeAsync();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
 
@@ -63,6 +64,30 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
         Assert.Equal([AuditKinds.Draw, AuditKinds.Backup, AuditKinds.Confirmation], trail.Select(e => e.Kind));
         Assert.Equal(batch.Plates, trail[0].Plates);
         Assert.Equal(SelectionStage.Completed, await grain.GetStageAsync());
+    }
+
+    [Fact]
+    public async Task AConfirmationArmsADurableReminderForTheExchangeDeadlineAndAnExchangeRemovesIt()
+    {
+        var (grain, caller, vin, office) = await DrawingAsync();
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.AddBackup(batch.Plates[0]), null));
+        var selected = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Confirm(batch.Plates[0]), null)).Selected!;
+        var reminders = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
+        var grainId = grain.GetGrainId();
+
+        // The deadline is days away: no timer keeps the grain in memory for it, the reminder wakes it (even after a restart).
+        var reminder = Assert.Single((await reminders.ReadRows(grainId)).Reminders);
+        var deadline = new DateTimeOffset(selected.ExchangeBy!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        Assert.InRange(reminder.StartAt, deadline.UtcDateTime, deadline.UtcDateTime.AddSeconds(5));
+
+        var exchanged = Ok(await grain.ExchangeAsync("op"));
+
+        Assert.Equal(SelectionStage.Exchanged, exchanged.Stage);
+        Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
+        Assert.True((await fixture.Ledger.LiveByVinAsync(vin))!.IsIssued);
+        Assert.Equal(AuditKinds.Exchange, (await fixture.Audit.ReadByVinAsync(vin))[^1].Kind);
+        Assert.Equal(1, Assert.Single(await fixture.Client.GetGrain<IPlatePoolGrain>(office.Code).GetCountsAsync()).Issued);
     }
 
     [Fact]

@@ -115,7 +115,8 @@ public static class SelectionEndpoints
     private static IResult? CheckVin(string vin) =>
         Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();
 
-    private static IResult ToResult(SelectionReply reply, int status) => reply switch
+    /// <summary>A selection's reply as HTTP: its problem, or the view (or the SMS answer) with <paramref name="status"/>.</summary>
+    internal static IResult ToResult(SelectionReply reply, int status) => reply switch
     {
         { Error: { } error } => Problems.Result(error),
         { Sms: { } sms } => TypedResults.Json(sms, statusCode: StatusCodes.Status202Accepted),

@@ -35,6 +35,9 @@ public sealed class AccountGrain(
         await state.WriteStateAsync();
     }
 
+    public Task BlacklistAsync(DateTimeOffset until) =>
+        state.State.Account?.BlacklistedUntil >= until ? Task.CompletedTask : SetBlacklistAsync(until);
+
     public async Task SetBlacklistAsync(DateTimeOffset? until)
     {
         if (state.State.Account is { } account && account.BlacklistedUntil != until)

@@ -8,8 +8,12 @@ namespace PlateOrleans.Grains.Ledger;
 public sealed class RegistryReaderGrain(IPlateLedger ledger, IAuditTrail audit) : Grain, IRegistryReaderGrain
 {
     public async Task<IReadOnlyList<Assignment>> GetAssignmentsAsync(string officeCode) =>
-        [.. (await ledger.LiveByOfficeAsync(officeCode)).Select(e =>
-            new Assignment(e.Plate, e.Vin, e.OfficeCode, e.By, e.ReservedAt, e.ExchangeBy, e.ExchangedAt))];
+        [.. (await ledger.LiveByOfficeAsync(officeCode)).Select(ToAssignment)];
+
+    public async Task<Assignment?> FindLiveAsync(string officeCode, string? plate, string? voucherCode) =>
+        await ledger.FindLiveAsync(officeCode, plate, voucherCode) is { } entry ? ToAssignment(entry) : null;
+
+    private static Assignment ToAssignment(LedgerEntry e) => new(e.Plate, e.Vin, e.OfficeCode, e.By, e.ReservedAt, e.ExchangeBy, e.ExchangedAt);
 
     public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string vin) =>
         [.. (await audit.ReadByVinAsync(vin)).Select(e =>

@@ -13,6 +13,10 @@ public static class OfficeCalendar
     /// <summary>The office's local date at a moment.</summary>
     public static DateOnly LocalDate(DateTimeOffset moment) => DateOnly.FromDateTime(moment.ToOffset(LocalOffset).DateTime);
 
+    /// <summary>The moment a local date ends (the next local midnight): a deadline "by that date" passes then.</summary>
+    public static DateTimeOffset EndOf(DateOnly localDate) =>
+        new DateTimeOffset(localDate.AddDays(1).ToDateTime(TimeOnly.MinValue), LocalOffset).ToUniversalTime();
+
     /// <summary>Whether the office takes selections at <paramref name="now"/>, and if not, when it next does.</summary>
     public static (OfficeState State, DateTimeOffset? OpensAt) StateAt(OfficeSettings office, DateTimeOffset now)
     {

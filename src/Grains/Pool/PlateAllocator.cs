@@ -199,6 +199,24 @@ public sealed class PlateAllocator
         }
     }
 
+    /// <summary>Who has a number reserved or issued, and whether it is issued; null when nobody (or not published).</summary>
+    public (string Vin, bool Issued)? AssigneeOf(string plate) =>
+        TryLocate(plate, out var series, out var index) && series.Owners.TryGetValue(index, out var vin)
+            ? (vin, series.States[index] == NumberState.Issued)
+            : null;
+
+    /// <summary>Ends a vehicle's reservation (its exchange deadline passed): the number is available again. Issued numbers stay.</summary>
+    public void ReleaseReserved(string vin, string plate)
+    {
+        if (TryLocate(plate, out var series, out var index)
+            && series.States[index] == NumberState.Reserved
+            && series.Owners[index] == vin)
+        {
+            series.Unassign(index);
+            series.MakeAvailable(index);
+        }
+    }
+
     /// <summary>Records that the ledger gave this number to another vehicle (seen when a write conflicts).</summary>
     public void ForceAssigned(string plate, string vin, bool issued) => LoadAssigned(plate, vin, issued);
 

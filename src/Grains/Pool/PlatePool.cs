@@ -109,7 +109,8 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
         switch (attempt.Status)
         {
             case ReserveStatus.AlreadyReserved:
-                return new ReservationResult(true, null, null);
+                // A retry: answer with the ledger's row, so that the selection keeps the voucher code written first.
+                return new ReservationResult(true, await ledger.LiveByVinAsync(vin) is { } row ? ToReservation(row) : null, null);
             case ReserveStatus.Unavailable or ReserveStatus.NotPublished:
                 return Unavailable();
         }
@@ -117,7 +118,8 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
         LedgerWriteResult written;
         try
         {
-            written = await ledger.ReserveAsync(new LedgerEntry(officeCode, plate, vin, reservation.By, reservation.ReservedAt, reservation.ExchangeBy));
+            written = await ledger.ReserveAsync(new LedgerEntry(
+                officeCode, plate, vin, reservation.By, reservation.ReservedAt, reservation.ExchangeBy, VoucherCode: reservation.VoucherCode));
         }
         catch (LedgerUnavailableException)
         {
@@ -128,8 +130,10 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
 
         switch (written.Status)
         {
-            case LedgerWriteStatus.Written or LedgerWriteStatus.AlreadyWritten:
+            case LedgerWriteStatus.Written:
                 return new ReservationResult(true, null, null);
+            case LedgerWriteStatus.AlreadyWritten:
+                return new ReservationResult(true, written.Existing is { } first ? ToReservation(first) : null, null);
             case LedgerWriteStatus.PlateTaken:
                 _allocator.ForceAssigned(plate, written.Existing!.Vin, written.Existing.IsIssued);
                 return Unavailable();
@@ -137,8 +141,49 @@ public sealed class PlatePool(string officeCode, string prefix, IPlateLedger led
                 var existing = written.Existing!;
                 _allocator.UndoReserve(vin, plate, attempt.PriorHoldUntil, time.GetUtcNow());
                 _allocator.ForceAssigned(existing.Plate, existing.Vin, existing.IsIssued);
-                return new ReservationResult(false, new PoolReservation(existing.Vin, existing.Plate, existing.By, existing.ReservedAt, existing.ExchangeBy), null);
+                return new ReservationResult(false, ToReservation(existing), null);
         }
+    }
+
+    /// <summary>A ledger row as the reservation it records.</summary>
+    public static PoolReservation ToReservation(LedgerEntry entry) =>
+        new(entry.Vin, entry.Plate, entry.By, entry.ReservedAt, entry.ExchangeBy, entry.VoucherCode);
+
+    /// <summary>Marks a vehicle's reserved number issued, in the ledger first; false when the vehicle has no such reservation.</summary>
+    public async Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at)
+    {
+        switch (_allocator.AssigneeOf(plate))
+        {
+            case { Issued: true } issued:
+                return issued.Vin == vin;
+            case { } reserved when reserved.Vin != vin:
+                return false;
+        }
+
+        if (!await ledger.MarkExchangedAsync(officeCode, plate, at))
+        {
+            // Nothing to mark: right only when the vehicle's row was exchanged already (a retry).
+            var row = await ledger.LiveByVinAsync(vin);
+            if (row is not { IsIssued: true } || row.OfficeCode != officeCode || row.Plate != plate)
+            {
+                return false;
+            }
+        }
+
+        _allocator.ForceAssigned(plate, vin, issued: true);
+        return true;
+    }
+
+    /// <summary>Ends a vehicle's reservation, in the ledger first; a number now another vehicle's, or issued, is left alone.</summary>
+    public async Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at)
+    {
+        if (_allocator.AssigneeOf(plate) is { } assignee && (assignee.Vin != vin || assignee.Issued))
+        {
+            return;
+        }
+
+        await ledger.ReleaseAsync(officeCode, plate, at);
+        _allocator.ReleaseReserved(vin, plate);
     }
 
     private static ReservationResult Unavailable() =>

@@ -36,6 +36,10 @@ public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Gra
 
     public Task<ReservationResult> ReserveAsync(PoolReservation reservation) => _pool.ReserveAsync(reservation);
 
+    public Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at) => _pool.IssueAsync(vin, plate, at);
+
+    public Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at) => _pool.ReleaseReservationAsync(vin, plate, at);
+
     public Task<IReadOnlyList<SeriesCounts>> GetCountsAsync() => Task.FromResult(_pool.Counts());
 
     public async Task PublishAsync(string prefix, PoolPublication publication)

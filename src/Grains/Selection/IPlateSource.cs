@@ -15,6 +15,10 @@ public interface IPlateSource
     Task ReleaseAsync(string holder, IReadOnlyList<string> plates);
 
     Task<ReservationResult> ReserveAsync(PoolReservation reservation);
+
+    Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at);
+
+    Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at);
 }
 
 /// <summary>The office's pool grain as a plate source.</summary>
@@ -28,4 +32,8 @@ public sealed class PoolGrainPlateSource(IPlatePoolGrain pool) : IPlateSource
     public Task ReleaseAsync(string holder, IReadOnlyList<string> plates) => pool.ReleaseAsync(holder, plates);
 
     public Task<ReservationResult> ReserveAsync(PoolReservation reservation) => pool.ReserveAsync(reservation);
+
+    public Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at) => pool.IssueAsync(vin, plate, at);
+
+    public Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at) => pool.ReleaseReservationAsync(vin, plate, at);
 }

@@ -15,4 +15,13 @@ public abstract record SelectionEvent(DateTimeOffset At)
     public sealed record BackedUp(DateTimeOffset At, string Plate) : SelectionEvent(At);
 
     public sealed record Confirmed(DateTimeOffset At, SelectedView Selected, string? Phone) : SelectionEvent(At);
+
+    /// <summary>The plate was exchanged at the window by an operator.</summary>
+    public sealed record Exchanged(DateTimeOffset At, string Plate, string Operator) : SelectionEvent(At);
+
+    /// <summary>
+    /// The exchange deadline passed: the number went back to the pool and the applicant is blacklisted until
+    /// <paramref name="BlacklistedUntil"/> (no one when <paramref name="Username"/> is null).
+    /// </summary>
+    public sealed record Lapsed(DateTimeOffset At, string Plate, string? Username, DateTimeOffset BlacklistedUntil, string? Phone) : SelectionEvent(At);
 }

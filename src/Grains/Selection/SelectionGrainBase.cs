@@ -15,6 +15,12 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>How long to wait before trying a due auto-confirm again when the ledger did not answer.</summary>
     private static readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How far ahead the grain timer is armed. Beyond it (an exchange deadline days away) the durable reminder alone
+    /// wakes the grain: a timer that keeps the activation alive would hold every completed selection in memory.
+    /// </summary>
+    private static readonly TimeSpan _timerHorizon = TimeSpan.FromMinutes(15);
+
     /// <summary>Errors that say "not now" rather than "no": a retry with the same key should run again.</summary>
     private static readonly HashSet<string> _transientCodes = [ErrorCodes.Unavailable, ErrorCodes.Maintenance, ErrorCodes.SelectionClosed];
 
@@ -216,29 +222,31 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         ScheduleWakeUp();
     }
 
-    /// <summary>Arms the one timer for the next moment something must happen by itself (the auto-confirm), or disarms it.</summary>
+    /// <summary>Arms the one timer for the next moment something must happen by itself (soon enough), or disarms it.</summary>
     protected void ScheduleWakeUp(TimeSpan? after = null)
     {
-        if (_rules?.NextWakeUp is not { } due)
+        var delay = after ?? (_rules?.NextWakeUp is { } due ? Max(due - time.GetUtcNow(), TimeSpan.Zero) : (TimeSpan?)null);
+        if (delay is not { } wait || wait > _timerHorizon)
         {
             _wakeUp?.Dispose();
             _wakeUp = null;
             return;
         }
 
-        var delay = after ?? (due - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        delay += TimeSpan.FromMilliseconds(10);
+        delay = wait + TimeSpan.FromMilliseconds(10);
         if (_wakeUp is null)
         {
             _wakeUp = this.RegisterGrainTimer(
                 WakeUpAsync,
-                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+                new GrainTimerCreationOptions { DueTime = delay.Value, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
         }
         else
         {
-            _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
+            _wakeUp.Change(delay.Value, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// The timer's (and the reminder's) work: catch up (auto-confirm), keep the result, and try again shortly if the
@@ -246,18 +254,47 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// </summary>
     protected async Task<DateTimeOffset?> WakeUpAsync()
     {
-        if (_rules is null)
+        if (State.Stage is null)
         {
             return null;
         }
 
-        var caughtUp = await _rules.CatchUpAsync();
+        var rules = await GetRulesForStateAsync();
+        var caughtUp = await rules.CatchUpAsync();
         await SaveAsync(force: false);
         if (caughtUp.Error is not null)
         {
             ScheduleWakeUp(_retryDelay);
         }
 
-        return _rules.NextWakeUp;
+        return rules.NextWakeUp;
+    }
+
+    /// <summary>
+    /// Runs a step taken by the office rather than the applicant (an exchange at the window): no caller checks, time
+    /// caught up first, kept like any step; a failure midway starts over from the store.
+    /// </summary>
+    protected async Task<SelectionReply> RunOfficeStepAsync(Func<SelectionRules, Task<SelectionReply>> step)
+    {
+        if (State.Stage is null)
+        {
+            return PlateError.NotFound("该车辆尚未进入选号。");
+        }
+
+        SelectionReply reply;
+        try
+        {
+            var rules = await GetRulesForStateAsync();
+            var caughtUp = await rules.CatchUpAsync();
+            reply = caughtUp.Error ?? await step(rules);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        await SaveAsync(force: false);
+        return reply;
     }
 }

@@ -23,6 +23,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     public static readonly TimeSpan AutoConfirmHoldGrace = TimeSpan.FromMinutes(5);
 
     private const string VoucherAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    private const int VoucherLength = 12;
     private readonly List<SelectionEvent> _events = [];
 
     public SelectionState State => state;
@@ -43,8 +44,15 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         return events;
     }
 
-    /// <summary>When something must happen without a caller: the auto-confirm moment, if one is pending.</summary>
-    public DateTimeOffset? NextWakeUp => state.Selected is null && state.InProgress ? state.AutoConfirmAt : null;
+    /// <summary>The moment the system confirms by itself, while that is pending.</summary>
+    public DateTimeOffset? PendingAutoConfirm => state.Selected is null && state.InProgress ? state.AutoConfirmAt : null;
+
+    /// <summary>The moment an unexchanged number goes back to the pool and its applicant is blacklisted.</summary>
+    public DateTimeOffset? ExchangeDeadline =>
+        state.Stage == SelectionStage.Completed && state.Selected?.ExchangeBy is { } by ? OfficeCalendar.EndOf(by) : null;
+
+    /// <summary>When something must happen without a caller: the auto-confirm, or the exchange deadline.</summary>
+    public DateTimeOffset? NextWakeUp => PendingAutoConfirm ?? ExchangeDeadline;
 
     /// <summary>The office gate: maintenance always; opening date and hours for formal selections only.</summary>
     public PlateError? CheckOffice(OfficeSnapshot office)
@@ -121,6 +129,11 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
                 break;
             case SelectionStage.ConfirmInfo:
                 state.OwnerIdNumber = vehicle.OwnerIdNumber;
+                break;
+            case SelectionStage.Lapsed:
+                // The blacklist is over (or was lifted): the vehicle selects anew.
+                state.StartOver();
+                Begin(vehicle, office);
                 break;
             case SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing:
                 if (state.RemainingDraws <= 0)
@@ -447,7 +460,13 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     public async Task<CatchUp> CatchUpAsync()
     {
         var now = Now;
-        if (NextWakeUp is not { } due || due > now || state.Batch is not { } batch)
+        if (ExchangeDeadline is { } deadline && deadline <= now)
+        {
+            await LapseAsync(deadline, now);
+            return CatchUp.Done;
+        }
+
+        if (PendingAutoConfirm is not { } due || due > now || state.Batch is not { } batch)
         {
             return CatchUp.Nothing;
         }
@@ -478,14 +497,11 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     private async Task<PlateError?> ReserveAsync(string plate, ConfirmedBy by, DateTimeOffset now)
     {
         var exchangeBy = OfficeCalendar.LocalDate(now).AddDays(state.Rules.ValidityDays);
-        var result = await plates.ReserveAsync(new PoolReservation(state.Vin, plate, by, now, exchangeBy));
-        if (result.Existing is { } existing)
+        var reservation = new PoolReservation(state.Vin, plate, by, now, exchangeBy, simulation ? null : NewVoucherCode());
+        var result = await plates.ReserveAsync(reservation);
+        if (result.Existing is not null || result.Reserved)
         {
-            Complete(existing.Plate, existing.ReservedAt, existing.By, existing.ExchangeBy);
-        }
-        else if (result.Reserved)
-        {
-            Complete(plate, now, by, exchangeBy);
+            Complete(result.Existing ?? reservation);
         }
         else
         {
@@ -501,14 +517,15 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         return null;
     }
 
-    private void Complete(string plate, DateTimeOffset confirmedAt, ConfirmedBy by, DateOnly exchangeBy)
+    /// <summary>Done: the reservation the ledger has is the selection's. A row written before vouchers existed gets one now.</summary>
+    private void Complete(PoolReservation reservation)
     {
         var selected = new SelectedView(
-            plate,
-            confirmedAt,
-            by,
-            simulation ? null : exchangeBy,
-            simulation ? null : RandomNumberGenerator.GetString(VoucherAlphabet, 12),
+            reservation.Plate,
+            reservation.ReservedAt,
+            reservation.By,
+            simulation ? null : reservation.ExchangeBy,
+            simulation ? null : reservation.VoucherCode ?? NewVoucherCode(),
             Appointment: null);
         Changed = true;
         state.Selected = selected;
@@ -546,8 +563,51 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             return false;
         }
 
-        Complete(reservation.Plate, reservation.ReservedAt, reservation.By, reservation.ExchangeBy);
+        Complete(reservation);
         return true;
+    }
+
+    /// <summary>
+    /// The plate was exchanged at the window (an operator's step, whatever the online opening hours): the number is
+    /// issued in the ledger first, then the selection is exchanged. An exchanged selection answers its view again.
+    /// </summary>
+    public async Task<SelectionReply> ExchangeAsync(string operatorUsername)
+    {
+        if (state.Stage == SelectionStage.Exchanged)
+        {
+            return View();
+        }
+
+        if (simulation || state.Stage != SelectionStage.Completed || state.Selected is not { } selected)
+        {
+            return WrongStage("只有已完成预选、尚未换牌的号牌可以办理换牌。");
+        }
+
+        var now = Now;
+        if (!await plates.IssueAsync(state.Vin, selected.Plate, now))
+        {
+            return new PlateError(ErrorCodes.PlateUnavailable, "号牌登记中没有该车辆的这条预选记录。");
+        }
+
+        Changed = true;
+        state.Stage = SelectionStage.Exchanged;
+        state.Selected = selected with { ExchangedAt = now };
+        _events.Add(new SelectionEvent.Exchanged(now, selected.Plate, operatorUsername));
+        return View();
+    }
+
+    /// <summary>
+    /// The deadline passed without an exchange: the number goes back to the pool (ledger first) and the applicant is
+    /// blacklisted for the office's blacklist days, counted from the deadline, whenever this runs.
+    /// </summary>
+    private async Task LapseAsync(DateTimeOffset deadline, DateTimeOffset now)
+    {
+        var plate = state.Selected!.Plate;
+        await plates.ReleaseReservationAsync(state.Vin, plate, now);
+        Changed = true;
+        state.Stage = SelectionStage.Lapsed;
+        state.LapsedAt = deadline;
+        _events.Add(new SelectionEvent.Lapsed(now, plate, state.ApplicantUsername, deadline.AddDays(state.Rules.BlacklistDays), state.Phone));
     }
 
     /// <summary>
@@ -573,7 +633,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             await plates.HoldAsync(state.Vin, backups, state.BackupsExpireAt!.Value);
         }
 
-        if (NextWakeUp is { } due && state.Batch is { } last)
+        if (PendingAutoConfirm is { } due && state.Batch is { } last)
         {
             await plates.HoldAsync(state.Vin, [last.Plates[0]], due.Add(AutoConfirmHoldGrace));
         }
@@ -636,9 +696,14 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             state.Selected,
             now)
         {
-            AutoConfirmAt = NextWakeUp,
+            AutoConfirmAt = PendingAutoConfirm,
         };
     }
+
+    /// <summary>Whether a text could be a voucher code (the window types it from the printed voucher).</summary>
+    public static bool IsVoucherCode(string text) => text.Length == VoucherLength && text.All(VoucherAlphabet.Contains);
+
+    private static string NewVoucherCode() => RandomNumberGenerator.GetString(VoucherAlphabet, VoucherLength);
 
     /// <summary>138****0000.</summary>
     public static string MaskPhone(string? phone) =>

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Grains.Offices;
+using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Sms;
 
 namespace PlateOrleans.Grains.Selection;
@@ -34,6 +36,9 @@ public sealed class SelectionSessionGrain(
 
     public Task<SelectionStage?> GetStageAsync() => Task.FromResult(state.State.Stage);
 
+    public Task<SelectionReply> ExchangeAsync(string operatorUsername) =>
+        RunOfficeStepAsync(rules => rules.ExchangeAsync(operatorUsername));
+
     public async Task ChangeOwnerAsync(string ownerIdNumber)
     {
         if (State.Stage is null)
@@ -55,7 +60,7 @@ public sealed class SelectionSessionGrain(
         var rules = await GetRulesForStateAsync();
         if (await ledger.LiveByVinAsync(Vin, cancellationToken) is { } entry)
         {
-            rules.Reconcile(new PoolReservation(entry.Vin, entry.Plate, entry.By, entry.ReservedAt, entry.ExchangeBy));
+            rules.Reconcile(PlatePool.ToReservation(entry));
             logger.LogInformation("Selection {Vin} reconciled with the ledger: {Plate}", Vin, entry.Plate);
         }
         else
@@ -77,7 +82,7 @@ public sealed class SelectionSessionGrain(
             return;
         }
 
-        if (!State.InProgress || await WakeUpAsync() is null)
+        if (await WakeUpAsync() is null)
         {
             // Done (or nothing left to do): the reminder has no more work.
             await SetReminderAsync(null);
@@ -100,8 +105,14 @@ public sealed class SelectionSessionGrain(
         }
     }
 
-    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp)
+    protected override async Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp)
     {
+        // A lapse blacklists before the state says lapsed: should the blacklist fail, the state is not written and the
+        // next wake-up lapses again (releasing is idempotent, and the blacklist runs to the same moment).
+        await Task.WhenAll(events.OfType<SelectionEvent.Lapsed>()
+            .Where(l => l.Username is not null)
+            .Select(l => GrainFactory.Account(l.Username!).BlacklistAsync(l.BlacklistedUntil)));
+
         var work = new List<Task>(events.Count + 2);
         if (nextWakeUp != State.ReminderAt)
         {
@@ -118,11 +129,26 @@ public sealed class SelectionSessionGrain(
                 SelectionEvent.Drew d => Audit(d.At, AuditKinds.Draw, State.ApplicantUsername, d.Plates, $"batch {d.Batch}{(d.ExcludeFour ? ", exclude 4" : "")}"),
                 SelectionEvent.BackedUp b => Audit(b.At, AuditKinds.Backup, State.ApplicantUsername, [b.Plate]),
                 SelectionEvent.Confirmed c => ConfirmedAsync(c),
+                SelectionEvent.Exchanged x => Audit(x.At, AuditKinds.Exchange, x.Operator, [x.Plate]),
+                SelectionEvent.Lapsed l => LapsedAsync(l),
                 _ => Task.CompletedTask,
             });
         }
 
-        return Task.WhenAll(work);
+        await Task.WhenAll(work);
+    }
+
+    private Task LapsedAsync(SelectionEvent.Lapsed lapsed)
+    {
+        var until = OfficeCalendar.LocalDate(lapsed.BlacklistedUntil);
+        var work = Audit(lapsed.At, AuditKinds.Release, "system", [lapsed.Plate], $"exchange deadline passed; {lapsed.Username ?? "nobody"} blacklisted until {until:yyyy-MM-dd}");
+        if (lapsed.Phone is null)
+        {
+            return work;
+        }
+
+        var text = $"【机动车选号】您预选的号牌 {lapsed.Plate} 逾期未办理换牌，已退回号池；{until:yyyy-MM-dd} 前您不能网上预选号牌。";
+        return Task.WhenAll(work, sms.SendAsync(lapsed.Phone, text));
     }
 
     private Task ConfirmedAsync(SelectionEvent.Confirmed confirmed)

@@ -35,8 +35,32 @@ public sealed class SelectionState
     [Id(19)] public DateTimeOffset? EnteredAt { get; set; }
     /// <summary>The moment the durable wake-up reminder is registered for, if one is.</summary>
     [Id(20)] public DateTimeOffset? ReminderAt { get; set; }
+    /// <summary>When the exchange deadline passed and the number went back to the pool.</summary>
+    [Id(21)] public DateTimeOffset? LapsedAt { get; set; }
 
     public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
+
+    /// <summary>
+    /// Forgets the selection that lapsed, so that the vehicle can enter anew once its applicant may again. The
+    /// reminder bookkeeping stays: it describes what is registered, not the selection.
+    /// </summary>
+    public void StartOver()
+    {
+        var fresh = new SelectionState { ReminderAt = ReminderAt };
+        Stage = fresh.Stage;
+        NoticeVersion = fresh.NoticeVersion;
+        NoticeAcceptedAt = fresh.NoticeAcceptedAt;
+        DrawsUsed = fresh.DrawsUsed;
+        Batch = fresh.Batch;
+        Backups = fresh.Backups;
+        BackupsExpireAt = fresh.BackupsExpireAt;
+        Selected = fresh.Selected;
+        Sms = fresh.Sms;
+        AutoConfirmAt = fresh.AutoConfirmAt;
+        Replies = fresh.Replies;
+        EnteredAt = fresh.EnteredAt;
+        LapsedAt = fresh.LapsedAt;
+    }
 
     /// <summary>Entered, past the information step, not finished.</summary>
     public bool InProgress => Stage is SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing;

@@ -56,4 +56,8 @@ public sealed class SyntheticPlateSource(string prefix, PoolPublication publicat
 
     public Task<ReservationResult> ReserveAsync(PoolReservation reservation) =>
         Task.FromResult(new ReservationResult(true, null, null));
+
+    public Task<bool> IssueAsync(string vin, string plate, DateTimeOffset at) => Task.FromResult(true);
+
+    public Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at) => Task.CompletedTask;
 }

@@ -85,7 +85,7 @@ public sealed class AutoConfirmTests
         var view = Succeeds(await world.Rules.ConfirmAsync(last.Plates[7]));
 
         Assert.Equal(ConfirmedBy.User, view.Selected!.By);
-        Assert.Null(world.Rules.NextWakeUp);
+        Assert.Null(world.Rules.PendingAutoConfirm);
         Assert.Equal(NumberState.Available, world.StateOf(last.Plates[0]));
     }
 
