@@ -41,25 +41,14 @@ public sealed class SelectionState
     public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
 
     /// <summary>
-    /// Forgets the selection that lapsed, so that the vehicle can enter anew once its applicant may again. The
-    /// reminder bookkeeping stays: it describes what is registered, not the selection.
+    /// Forgets the selection that lapsed, so that the vehicle can enter anew once its applicant may again (entering
+    /// then sets the vehicle, office and rules). The reminder bookkeeping stays: it describes what is registered.
     /// </summary>
     public void StartOver()
     {
-        var fresh = new SelectionState { ReminderAt = ReminderAt };
-        Stage = fresh.Stage;
-        NoticeVersion = fresh.NoticeVersion;
-        NoticeAcceptedAt = fresh.NoticeAcceptedAt;
-        DrawsUsed = fresh.DrawsUsed;
-        Batch = fresh.Batch;
-        Backups = fresh.Backups;
-        BackupsExpireAt = fresh.BackupsExpireAt;
-        Selected = fresh.Selected;
-        Sms = fresh.Sms;
-        AutoConfirmAt = fresh.AutoConfirmAt;
-        Replies = fresh.Replies;
-        EnteredAt = fresh.EnteredAt;
-        LapsedAt = fresh.LapsedAt;
+        (Stage, NoticeVersion, NoticeAcceptedAt, EnteredAt, LapsedAt) = (null, null, null, null, null);
+        (DrawsUsed, Batch, Backups, BackupsExpireAt, AutoConfirmAt) = (0, null, [], null, null);
+        (Selected, Sms, Replies) = (null, null, []);
     }
 
     /// <summary>Entered, past the information step, not finished.</summary>
