@@ -225,28 +225,26 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>Arms the one timer for the next moment something must happen by itself (soon enough), or disarms it.</summary>
     protected void ScheduleWakeUp(TimeSpan? after = null)
     {
-        var delay = after ?? (_rules?.NextWakeUp is { } due ? Max(due - time.GetUtcNow(), TimeSpan.Zero) : (TimeSpan?)null);
-        if (delay is not { } wait || wait > _timerHorizon)
+        var wait = after ?? _rules?.NextWakeUp - time.GetUtcNow();
+        if (wait is not { } delay || delay > _timerHorizon)
         {
             _wakeUp?.Dispose();
             _wakeUp = null;
             return;
         }
 
-        delay = wait + TimeSpan.FromMilliseconds(10);
+        delay = (delay > TimeSpan.Zero ? delay : TimeSpan.Zero) + TimeSpan.FromMilliseconds(10);
         if (_wakeUp is null)
         {
             _wakeUp = this.RegisterGrainTimer(
                 WakeUpAsync,
-                new GrainTimerCreationOptions { DueTime = delay.Value, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
+                new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
         }
         else
         {
-            _wakeUp.Change(delay.Value, Timeout.InfiniteTimeSpan);
+            _wakeUp.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// The timer's (and the reminder's) work: catch up (auto-confirm), keep the result, and try again shortly if the
