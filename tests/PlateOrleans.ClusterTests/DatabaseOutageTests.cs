@@ -67,6 +67,12 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             output.WriteLine($"{group.Key.Phase,-6} {group.Key.Step,-7} {(int)group.Key.Status} x {group.Count(),5}, slowest {group.Max(a => a.Seconds):0.00} s");
         }
 
+        // What the silos had to say about it (membership changes, storage errors), for whoever reads a failure.
+        foreach (var silo in cluster.Silos)
+        {
+            output.WriteLine(silo.Summary());
+        }
+
         // Meanwhile: answers, or a clean 503 "try again" within seconds; never another server error, never a hang.
         Assert.All(answers, a => Assert.True(
             (int)a.Status < 500 || (a.Status == HttpStatusCode.ServiceUnavailable && a.Code == "unavailable"),

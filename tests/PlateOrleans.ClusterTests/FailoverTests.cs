@@ -17,7 +17,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task KillingTheSiloOfThePoolWhile500ApplicantsConfirmLosesNoAcknowledgedConfirmationAndTheSurvivorsServeOn()
     {
-        await using var cluster = await PlateCluster.StartAsync(silos: 3);
+        await using var cluster = await PlateCluster.StartAsync(silos: 3, quickFailureDetection: true);
         var api = new ApiDriver(cluster.Api);
         var office = await api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 900, backupSeconds = 900 });
         var applicants = await Rush.ApplicantsWithABackupAsync(api, office, Applicants);

@@ -6,7 +6,6 @@ namespace PlateOrleans.ClusterTests;
 /// <summary>
 /// The cluster mode of the system on this machine: a PostgreSQL server of its own (so that a test may stop it), silo
 /// processes of src/Silo joining through its membership table, and <see cref="Api"/>, the HTTP API as their client.
-/// Failure detection is tuned to seconds so that a killed silo is declared dead while the test watches.
 /// </summary>
 public sealed class PlateCluster : IAsyncDisposable
 {
@@ -15,7 +14,7 @@ public sealed class PlateCluster : IAsyncDisposable
     private readonly List<SiloProcess> _silos = [];
     private readonly Dictionary<string, string> _siloSettings;
 
-    private PlateCluster(PostgresServer database, string connectionString)
+    private PlateCluster(PostgresServer database, string connectionString, bool quickFailureDetection)
     {
         Database = database;
         ConnectionString = connectionString;
@@ -26,13 +25,19 @@ public sealed class PlateCluster : IAsyncDisposable
             ["Storage:ConnectionString"] = connectionString,
             ["Orleans:ServiceId"] = ClusterId,
             ["Orleans:ClusterId"] = ClusterId,
-            ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
-            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
-            ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
-            ["Orleans:Membership:TableRefreshTimeout"] = "00:00:01",
-            ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (quickFailureDetection)
+        {
+            // A crash declared within seconds, so that the test can watch the takeover. The price is false alarms:
+            // a silo that cannot answer two probes in a row (a busy machine) is declared dead just the same.
+            _siloSettings["Orleans:Membership:ProbeTimeout"] = "00:00:01";
+            _siloSettings["Orleans:Membership:NumMissedProbesLimit"] = "2";
+            _siloSettings["Orleans:Membership:NumVotesForDeathDeclaration"] = "1";
+            _siloSettings["Orleans:Membership:TableRefreshTimeout"] = "00:00:01";
+            _siloSettings["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:02";
+        }
+
         Api = new ClusterApiFactory(this);
     }
 
@@ -47,11 +52,15 @@ public sealed class PlateCluster : IAsyncDisposable
     /// <summary>The API in client mode (in memory, through <c>WebApplicationFactory</c>), started once the silos are active.</summary>
     public ClusterApiFactory Api { get; }
 
-    /// <summary>Starts PostgreSQL, <paramref name="silos"/> silo processes at once (they migrate the schema in turn) and the API.</summary>
-    public static async Task<PlateCluster> StartAsync(int silos)
+    /// <summary>
+    /// Starts PostgreSQL, <paramref name="silos"/> silo processes at once (they migrate the schema in turn) and the API.
+    /// Failure detection is Orleans' default (a crash is noticed in tens of seconds) unless
+    /// <paramref name="quickFailureDetection"/> tunes it to seconds.
+    /// </summary>
+    public static async Task<PlateCluster> StartAsync(int silos, bool quickFailureDetection = false)
     {
         var database = await PostgresServer.StartNewAsync();
-        var cluster = new PlateCluster(database, await database.CreateDatabaseAsync("cluster"));
+        var cluster = new PlateCluster(database, await database.CreateDatabaseAsync("cluster"), quickFailureDetection);
         try
         {
             for (var i = 0; i < silos; i++)

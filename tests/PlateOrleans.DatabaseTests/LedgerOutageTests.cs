@@ -20,9 +20,9 @@ public sealed class LedgerOutageTests
     {
         // A server of our own: stopping the shared one would break the tests running beside this one.
         await using var server = await PostgresServer.StartNewAsync();
-        var options = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = await server.CreateDatabaseAsync("outage") };
+        var options = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = await server.CreateDatabaseAsync("outage"), Timeout = Timeout };
         await SchemaMigrator.MigrateAsync(options);
-        await using var database = LedgerDatabase.Create(options, Timeout);
+        await using var database = LedgerDatabase.Create(options);
         await using var ledger = new SqlPlateLedger(database);
         await using var trail = new SqlAuditTrail(database);
         Assert.Equal(LedgerWriteStatus.Written, (await ledger.ReserveAsync(Entry("粤B00001", "VIN-BEFORE"))).Status);
@@ -50,7 +50,8 @@ public sealed class LedgerOutageTests
     public async Task WhileAnotherConnectionLocksSqliteReservationsFailFastAndAfterwardsTheSameLedgerWritesAgain()
     {
         var options = await TestDatabases.CreateMigratedAsync(Engine.Sqlite, "locked");
-        await using var database = LedgerDatabase.Create(options, Timeout);
+        options.Timeout = Timeout;
+        await using var database = LedgerDatabase.Create(options);
         await using var ledger = new SqlPlateLedger(database);
         Assert.Equal(LedgerWriteStatus.Written, (await ledger.ReserveAsync(Entry("粤B00001", "VIN-BEFORE"))).Status);
 

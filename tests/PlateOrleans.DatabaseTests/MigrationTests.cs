@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.DatabaseTests;
@@ -110,6 +111,33 @@ public sealed class MigrationTests
 
         Assert.Equal(Path.Combine(Environment.CurrentDirectory, "data", "plates.db"), dataSource);
         Assert.True(Directory.Exists(Path.GetDirectoryName(dataSource)));
+    }
+
+    [Fact]
+    public void PostgreSqlConnectionsWaitNoLongerThanTheTimeoutAndPoolNoMoreThanTheMaximum()
+    {
+        var options = new StorageOptions
+        {
+            Provider = StorageProvider.PostgreSql,
+            ConnectionString = "Host=db;Database=plates;Timeout=60;Maximum Pool Size=500",
+            Timeout = TimeSpan.FromSeconds(2.5),
+            MaxPoolSize = 7,
+        };
+
+        // Every provider (Orleans' storage, reminders and membership; the ledger) opens this string.
+        var resolved = new NpgsqlConnectionStringBuilder(options.ResolveConnectionString());
+
+        Assert.Equal(("db", "plates"), (resolved.Host, resolved.Database));
+        Assert.Equal(3, resolved.Timeout);
+        Assert.Equal(3, resolved.CommandTimeout);
+        Assert.Equal(7, resolved.MaxPoolSize);
+        Assert.Equal(options.ResolveConnectionString(), new StorageOptions
+        {
+            Provider = StorageProvider.PostgreSql,
+            ConnectionString = options.ResolveConnectionString(),
+            Timeout = options.Timeout,
+            MaxPoolSize = options.MaxPoolSize,
+        }.ResolveConnectionString());
     }
 
     private static IReadOnlyList<string> EmbeddedScripts(Engine engine)

@@ -97,20 +97,40 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    public override string ToString()
+    public override string ToString() =>
+        $"silo :{SiloPort} (gateway :{GatewayPort}){(HasExited ? " exited" : "")}, last lines of its log:\n{string.Join('\n', ReadLog().TakeLast(40))}";
+
+    /// <summary>
+    /// The log in brief: its entries ("warn: Category[id]" lines of the console logger) counted by kind, in the order
+    /// each kind first appeared, with that first entry's message; stack traces left out.
+    /// </summary>
+    public string Summary()
     {
-        string log;
+        var lines = ReadLog();
+        var kinds = new Dictionary<string, (int Count, string First)>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length > 6 && lines[i][4] == ':' && lines[i][5] == ' ')
+            {
+                var first = i + 1 < lines.Length ? lines[i + 1].Trim() : "";
+                kinds[lines[i]] = kinds.TryGetValue(lines[i], out var kind) ? (kind.Count + 1, kind.First) : (1, first);
+            }
+        }
+
+        var summary = kinds.Select(k => $"  {k.Value.Count,5} x {k.Key} {k.Value.First}");
+        return string.Join('\n', summary.Prepend($"silo :{SiloPort}{(HasExited ? " exited" : "")}, its log by kind of entry:"));
+    }
+
+    private string[] ReadLog()
+    {
         try
         {
             using var reader = new StreamReader(new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            var lines = reader.ReadToEnd().Split('\n');
-            log = string.Join('\n', lines.TakeLast(40));
+            return reader.ReadToEnd().Split('\n');
         }
         catch (IOException e)
         {
-            log = e.Message;
+            return [e.Message];
         }
-
-        return $"silo :{SiloPort} (gateway :{GatewayPort}){(HasExited ? " exited" : "")}, last lines of its log:\n{log}";
     }
 }

@@ -10,14 +10,11 @@ namespace PlateOrleans.Silo.Storage;
 /// </summary>
 public abstract class LedgerDatabase : IAsyncDisposable
 {
-    /// <summary>How long the ledger waits for its database (connect, lock, statement) before giving up.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>The ledger database for the configured storage; <paramref name="timeout"/> bounds every wait.</summary>
-    public static LedgerDatabase Create(StorageOptions options, TimeSpan? timeout = null) => options.Provider switch
+    /// <summary>The ledger database for the configured storage; <see cref="StorageOptions.Timeout"/> bounds every wait.</summary>
+    public static LedgerDatabase Create(StorageOptions options) => options.Provider switch
     {
-        StorageProvider.PostgreSql => new PostgreSqlLedgerDatabase(options.ResolveConnectionString(), timeout ?? DefaultTimeout),
-        StorageProvider.Sqlite => new SqliteLedgerDatabase(options.ResolveConnectionString(), timeout ?? DefaultTimeout),
+        StorageProvider.PostgreSql => new PostgreSqlLedgerDatabase(options.ResolveConnectionString()),
+        StorageProvider.Sqlite => new SqliteLedgerDatabase(options.ResolveConnectionString(), options.TimeoutSeconds),
         _ => throw new InvalidOperationException($"The {options.Provider} storage keeps the ledger in memory."),
     };
 

@@ -9,13 +9,8 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgreSqlLedgerDatabase(string connectionString, TimeSpan timeout)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-        // Npgsql waits 15 s to connect and 30 s per command by default; a caller must hear "unavailable" sooner.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = seconds, CommandTimeout = seconds };
-        _dataSource = NpgsqlDataSource.Create(builder);
-    }
+    /// <param name="connectionString">As <see cref="StorageOptions.ResolveConnectionString"/> gives it: timeouts and pool size set.</param>
+    public PostgreSqlLedgerDatabase(string connectionString) => _dataSource = NpgsqlDataSource.Create(connectionString);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -23,13 +23,10 @@ internal sealed class SqliteLedgerDatabase : LedgerDatabase
 
     private readonly string _connectionString;
 
-    public SqliteLedgerDatabase(string connectionString, TimeSpan timeout)
+    public SqliteLedgerDatabase(string connectionString, int timeoutSeconds)
     {
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: that is the busy timeout.
-        _connectionString = new SqliteConnectionStringBuilder(connectionString)
-        {
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)),
-        }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = timeoutSeconds }.ToString();
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

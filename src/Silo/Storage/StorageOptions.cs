@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace PlateOrleans.Silo.Storage;
 
@@ -28,6 +29,20 @@ public sealed class StorageOptions
 
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long anything waits for the database (connect, a free pooled connection, a statement) before the caller
+    /// hears "unavailable": the drivers' own defaults (15 s to connect, 30 s per statement) would hold a request
+    /// long past the point where an applicant should be told to try again.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// PostgreSQL only: the most connections one pool opens. Each process has two pools (Orleans' providers; the
+    /// ledger and audit trail), so a silo opens at most twice this many. A two-core database server gains nothing
+    /// from more, and a restart under load would otherwise answer a storm of hundreds of new connections.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 20;
+
     /// <summary>Reads the <c>Storage</c> section; a missing section means the SQLite default.</summary>
     public static StorageOptions FromConfiguration(IConfiguration configuration) =>
         configuration.GetSection(SectionName).Get<StorageOptions>() ?? new StorageOptions();
@@ -50,13 +65,24 @@ public sealed class StorageOptions
                 Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
                 return builder.ToString();
             case StorageProvider.PostgreSql:
-                return string.IsNullOrWhiteSpace(ConnectionString)
-                    ? throw new InvalidOperationException("Storage:ConnectionString is required for PostgreSql.")
-                    : ConnectionString;
+                if (string.IsNullOrWhiteSpace(ConnectionString))
+                {
+                    throw new InvalidOperationException("Storage:ConnectionString is required for PostgreSql.");
+                }
+
+                return new NpgsqlConnectionStringBuilder(ConnectionString)
+                {
+                    Timeout = TimeoutSeconds,
+                    CommandTimeout = TimeoutSeconds,
+                    MaxPoolSize = MaxPoolSize,
+                }.ToString();
             default:
                 throw new InvalidOperationException($"The {Provider} storage has no connection string.");
         }
     }
+
+    /// <summary><see cref="Timeout"/> in the whole seconds the drivers take, at least one.</summary>
+    internal int TimeoutSeconds => Math.Max(1, (int)Math.Ceiling(Timeout.TotalSeconds));
 
     /// <summary>The ADO.NET invariant the Orleans providers know this database by.</summary>
     internal string AdoNetInvariant => Provider switch
