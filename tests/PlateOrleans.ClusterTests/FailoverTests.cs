@@ -57,9 +57,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var killTime = DateTime.UtcNow;
         await Task.WhenAll(confirmations);
         output.WriteLine($"{killedAt} confirmed when the pool's silo was killed; {acknowledged.Count} acknowledged, {statuses.Count(s => s == HttpStatusCode.ServiceUnavailable)} answered 503");
-        foreach (var g in answeredAfter.GroupBy(a => (a.Status, Sent: Math.Round((a.At - killTime).TotalSeconds))).OrderBy(g => g.Key.Sent))
+        foreach (var g in answeredAfter.GroupBy(a => (a.Status, Sent: (int)Math.Round((a.At - killTime).TotalSeconds))).OrderBy(g => g.Key.Sent))
         {
-            output.WriteLine($"sent {g.Key.Sent:+0;-0} s from the kill: {g.Count()} x {(int)g.Key.Status}, answered in {g.Min(a => a.Seconds):0.0}-{g.Max(a => a.Seconds):0.0} s");
+            output.WriteLine($"sent {g.Key.Sent:+0;-0;0} s from the kill: {g.Count()} x {(int)g.Key.Status}, answered in {g.Min(a => a.Seconds):0.0}-{g.Max(a => a.Seconds):0.0} s");
         }
 
         // During the failover an answer is a confirmation or a clean "try again", never a server error of another kind.

@@ -29,11 +29,11 @@ public sealed class PlateCluster : IAsyncDisposable
         };
         if (quickFailureDetection)
         {
-            // A crash declared within seconds, so that the test can watch the takeover. The price is false alarms:
-            // a silo that cannot answer two probes in a row (a busy machine) is declared dead just the same.
+            // A crash declared within seconds, so that the test can watch the takeover. Two votes, so that one silo
+            // too busy to see its peer's answers (a loaded machine) cannot by itself have a live peer declared dead.
             _siloSettings["Orleans:Membership:ProbeTimeout"] = "00:00:01";
-            _siloSettings["Orleans:Membership:NumMissedProbesLimit"] = "2";
-            _siloSettings["Orleans:Membership:NumVotesForDeathDeclaration"] = "1";
+            _siloSettings["Orleans:Membership:NumMissedProbesLimit"] = "3";
+            _siloSettings["Orleans:Membership:NumVotesForDeathDeclaration"] = "2";
             _siloSettings["Orleans:Membership:TableRefreshTimeout"] = "00:00:01";
             _siloSettings["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:02";
         }
