@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PlateOrleans.LoadTest;
+
+/// <summary>An answer other than the one the flow expects: the applicant's walk ends there.</summary>
+public sealed class UnexpectedAnswerException(string endpoint, int status, string? code, string body)
+    : Exception($"{endpoint} answered {status} {code}: {Shorten(body)}")
+{
+    public string Endpoint { get; } = endpoint;
+
+    public int Status { get; } = status;
+
+    public string? Code { get; } = code;
+
+    private static string Shorten(string body) => body.Length <= 300 ? body : body[..300] + "...";
+}
+
+/// <summary>
+/// The API as a frontend calls it: one shared <see cref="HttpClient"/>, a bearer token per request, every answer timed
+/// (until its body is read) and recorded in <see cref="Latencies"/> under the endpoint's name.
+/// </summary>
+public sealed class LoadApi(HttpClient http)
+{
+    public Latencies Latencies { get; } = new();
+
+    /// <summary>
+    /// Sends a request and returns its JSON body (default when empty) if it answered <paramref name="expected"/>;
+    /// otherwise records it as unexpected and throws <see cref="UnexpectedAnswerException"/>.
+    /// </summary>
+    public async Task<JsonElement> SendAsync(
+        string endpoint, HttpMethod method, string path, int expected, string? token = null, object? body = null, bool idempotent = false)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (idempotent)
+        {
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        var clock = Stopwatch.StartNew();
+        string text;
+        int status;
+        try
+        {
+            using var response = await http.SendAsync(request);
+            text = await response.Content.ReadAsStringAsync();
+            status = (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // No answer at all (refused, reset, timed out): recorded as status 0.
+            Latencies.Add(endpoint, 0, expected: false, clock.Elapsed.TotalMilliseconds);
+            throw new UnexpectedAnswerException(endpoint, 0, e.GetType().Name, e.Message);
+        }
+
+        Latencies.Add(endpoint, status, status == expected, clock.Elapsed.TotalMilliseconds);
+        var json = text.Length == 0 ? default : Parse(text);
+        if (status != expected)
+        {
+            var code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) ? c.GetString() : null;
+            throw new UnexpectedAnswerException(endpoint, status, code, text);
+        }
+
+        return json;
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}
