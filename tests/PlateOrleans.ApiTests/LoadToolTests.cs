@@ -19,7 +19,10 @@ public sealed class LoadToolTests(ApiFactory factory)
         await preparation.CreateOfficeAsync(admin);
         // Again: a second run against the same office replaces it.
         await preparation.CreateOfficeAsync(admin);
-        var applicants = await preparation.ApplicantsAsync(admin);
+        // Prepared in two groups (a warm-up, then the surge), every citizen and car unlike the others.
+        var warmup = await preparation.ApplicantsAsync(admin, 3);
+        var applicants = await preparation.ApplicantsAsync(admin, Applicants);
+        Assert.Equal(Applicants + 3, warmup.Concat(applicants).Select(a => a.Vin).Distinct().Count());
 
         var report = await new Surge(new LoadApi(http), options).RunAsync(applicants);
 
@@ -36,13 +39,14 @@ public sealed class LoadToolTests(ApiFactory factory)
     [Fact]
     public void TheCommandLineSetsEachOptionAndRefusesWhatItDoesNotKnow()
     {
-        var options = LoadOptions.Parse(["--url", "http://10.0.0.5:8080", "--applicants", "20000", "--seconds", "60", "--admin", "root:pa:ss", "--sms-delay", "0"]);
+        var options = LoadOptions.Parse(["--url", "http://10.0.0.5:8080", "--applicants", "20000", "--seconds", "60", "--admin", "root:pa:ss", "--sms-delay", "0", "--warmup", "0"]);
 
         Assert.Equal((new Uri("http://10.0.0.5:8080"), 20000, 60.0), (options.Url, options.Applicants, options.Seconds));
-        Assert.Equal(("root", "pa:ss", 0), (options.AdminUsername, options.AdminPassword, options.SmsDelaySeconds));
+        Assert.Equal(("root", "pa:ss", 0, 0), (options.AdminUsername, options.AdminPassword, options.SmsDelaySeconds, options.Warmup));
         Assert.Equal(new LoadOptions(), LoadOptions.Parse([]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--applicants", "0"]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--applicants"]));
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--warmup", "-1"]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--speed", "11"]));
         Assert.Throws<FormatException>(() => LoadOptions.Parse(["--seconds", "soon"]));
     }

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Grains.Selection;
 
 namespace PlateOrleans.GrainTests;
 
@@ -175,6 +178,39 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
         Assert.Equal(4, view.RemainingDraws);
         Assert.Equal([batch.Plates[0]], view.Backups!.Plates);
         Assert.Equal(batch.Plates, Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), "k")).Batch!.Plates);
+    }
+
+    [Fact]
+    public async Task TheStepsBeforeDrawingWaitInMemoryUntilTheFirstDrawOrTheEndOfTheActivation()
+    {
+        var (grain, caller, _, office) = await DrawingAsync();
+
+        // Entered, confirmed, verified: nothing stored yet, and nobody waited for the database.
+        Assert.Null((await StoredAsync(grain)).Stage);
+
+        // The draw stores itself and everything before it, before it answers.
+        var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
+        var stored = await StoredAsync(grain);
+        Assert.Equal((SelectionStage.Drawing, 1), (stored.Stage, stored.DrawsUsed));
+        Assert.Equal(batch.Plates, stored.Batch!.Plates);
+
+        // Someone who stops before drawing: their steps are stored when the activation ends.
+        var (other, otherVin) = await fixture.CreateApplicantAsync(office.Code);
+        var waiting = fixture.Client.GetGrain<ISelectionSessionGrain>(otherVin);
+        Ok(await waiting.ExecuteAsync(other, new SelectionCommand.Enter(), null));
+        Ok(await waiting.ExecuteAsync(other, new SelectionCommand.ConfirmInfo(office.Notice.Version), null));
+        Assert.Null((await StoredAsync(waiting)).Stage);
+        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(SelectionStage.ServiceInfo, await WaitForAsync(async () => (await StoredAsync(waiting)).Stage));
+        Assert.Equal(SelectionStage.ServiceInfo, await waiting.GetStageAsync());
+    }
+
+    private async Task<SelectionState> StoredAsync(ISelectionSessionGrain grain)
+    {
+        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var state = new GrainState<SelectionState>(new SelectionState());
+        await storage.ReadStateAsync("selection", grain.GetGrainId(), state);
+        return state.State ?? new SelectionState();
     }
 
     [Fact]

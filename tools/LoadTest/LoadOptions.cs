@@ -22,6 +22,14 @@ public sealed record LoadOptions
     /// <summary>The office's SMS confirm countdown: each applicant waits it out, as a person would.</summary>
     public int SmsDelaySeconds { get; init; } = 5;
 
+    /// <summary>
+    /// Applicants who walk the flow before the surge, over <see cref="WarmupSeconds"/>, and are not counted: a process
+    /// just started runs unoptimised code at first, and opening day meets a server that has been up for a while.
+    /// </summary>
+    public int Warmup { get; init; } = 200;
+
+    public double WarmupSeconds { get; init; } = 5;
+
     /// <summary>How many registrations (and sign-ins) run at once while preparing; not part of the surge.</summary>
     public int SetupParallelism { get; init; } = 16;
 
@@ -33,6 +41,7 @@ public sealed record LoadOptions
           --office CODE          the office created for the run (default 139901, prefix 冀A)
           --admin USER:PASSWORD  an admin of the API (default admin:Admin-Passw0rd)
           --sms-delay S          the office's SMS confirm countdown (default 5)
+          --warmup N             applicants walking the flow over 5 s first, not counted (default 200; 0 for none)
           --setup-parallelism N  registrations at once while preparing (default 16)
         """;
 
@@ -52,6 +61,7 @@ public sealed record LoadOptions
                 "--office" => options with { Office = value },
                 "--admin" when value.Split(':', 2) is [var user, var password] => options with { AdminUsername = user, AdminPassword = password },
                 "--sms-delay" => options with { SmsDelaySeconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var w ? w : throw new ArgumentException($"{name} must not be negative.") },
                 "--setup-parallelism" => options with { SetupParallelism = Positive(name, value) },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };

@@ -19,6 +19,7 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
     private readonly string _run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
     private readonly int _birthDayOffset = Random.Shared.Next(0, 9000);
     private readonly int _phoneBlock = Random.Shared.Next(0, 100);
+    private int _prepared;
 
     public async Task<string> AdminTokenAsync()
     {
@@ -59,10 +60,11 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
         });
     }
 
-    /// <summary>Registers and signs in <see cref="LoadOptions.Applicants"/> citizens, and imports a car for each.</summary>
-    public async Task<IReadOnlyList<Applicant>> ApplicantsAsync(string adminToken)
+    /// <summary>Registers and signs in <paramref name="count"/> citizens, and imports a car for each.</summary>
+    public async Task<IReadOnlyList<Applicant>> ApplicantsAsync(string adminToken, int count)
     {
-        var people = Enumerable.Range(0, options.Applicants).Select(NewPerson).ToList();
+        var people = Enumerable.Range(_prepared, count).Select(NewPerson).ToList();
+        _prepared += count;
         var tokens = new string[people.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, people.Count),

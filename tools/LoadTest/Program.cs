@@ -24,12 +24,13 @@ Console.WriteLine($"PlateOrleans load test: {options.Applicants} applicants arri
 var clock = Stopwatch.StartNew();
 var setup = new LoadApi(http);
 var preparation = new Preparation(setup, options);
-IReadOnlyList<Applicant> applicants;
+IReadOnlyList<Applicant> warmup, applicants;
 try
 {
     var admin = await preparation.AdminTokenAsync();
     await preparation.CreateOfficeAsync(admin);
-    applicants = await preparation.ApplicantsAsync(admin);
+    warmup = await preparation.ApplicantsAsync(admin, options.Warmup);
+    applicants = await preparation.ApplicantsAsync(admin, options.Applicants);
 }
 catch (Exception e) when (e is UnexpectedAnswerException or HttpRequestException or InvalidOperationException)
 {
@@ -37,7 +38,12 @@ catch (Exception e) when (e is UnexpectedAnswerException or HttpRequestException
     return 1;
 }
 
-Console.WriteLine($"Prepared {applicants.Count} applicants (registered, signed in, cars imported) in {clock.Elapsed.TotalSeconds:0} s.");
+Console.WriteLine($"Prepared {warmup.Count + applicants.Count} applicants (registered, signed in, cars imported) in {clock.Elapsed.TotalSeconds:0} s.");
+if (warmup.Count > 0)
+{
+    var warm = await new Surge(new LoadApi(http), options with { Seconds = options.WarmupSeconds }).RunAsync(warmup);
+    Console.WriteLine($"Warm-up: {warm.Completed} of {warm.Applicants} completed over {warm.Duration.TotalSeconds:0.0} s (not counted below).");
+}
 
 var report = await new Surge(new LoadApi(http), options).RunAsync(applicants);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
