@@ -71,7 +71,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             // A step that failed midway (the pool or the database did not answer) may have changed the state in memory
             // only: start over from the store on the next call, so that the failed step leaves nothing behind.
-            DeactivateOnIdle();
+            StartOverFromStore();
             throw;
         }
 
@@ -102,6 +102,16 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     private static bool StoresAtOnce(SelectionCommand command) =>
         command is not (SelectionCommand.Enter or SelectionCommand.ConfirmInfo or SelectionCommand.Start
             or SelectionCommand.SendSmsCode or SelectionCommand.Verify);
+
+    /// <summary>
+    /// After a step failed midway: what is in memory may be half of it, so the activation ends without storing it
+    /// (steps before drawing not yet stored are lost with it and asked for again) and the next call starts from the store.
+    /// </summary>
+    private void StartOverFromStore()
+    {
+        _unstored = false;
+        DeactivateOnIdle();
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -252,7 +262,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             catch
             {
                 // What is in memory may now differ from what is stored: start over from the store on the next call.
-                DeactivateOnIdle();
+                StartOverFromStore();
                 throw;
             }
         }
@@ -326,7 +336,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         }
         catch
         {
-            DeactivateOnIdle();
+            StartOverFromStore();
             throw;
         }
 
