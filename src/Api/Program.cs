@@ -36,6 +36,7 @@ app.MapAccounts();
 app.MapOffices();
 app.MapSelections();
 app.MapAdmin();
+app.MapUsers();
 app.MapRegistry();
 app.MapWindow();
 app.MapDevOutbox(app.Configuration);

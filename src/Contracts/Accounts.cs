@@ -13,9 +13,28 @@ public sealed record AccountRecord
     [Id(5)] public string? OfficeCode { get; init; }
     /// <summary>ID number of a person, or unified social credit code of a unit.</summary>
     [Id(6)] public string? IdNumber { get; init; }
-    [Id(7)] public DateTimeOffset? BlacklistedUntil { get; init; }
+    // Id 7 held the account's blacklist; the blacklist is the person's now (OwnerRecord.BlacklistedUntil).
     [Id(8)] public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>
+    /// Changes whenever the password, the role or the disabled flag changes; every token carries the stamp it was
+    /// issued with, and a token whose stamp is no longer the account's stops working at once.
+    /// </summary>
+    [Id(9)] public string SecurityStamp { get; init; } = "";
+    /// <summary>Disabled by an admin: cannot sign in, its tokens stop working, its ID number is free again.</summary>
+    [Id(10)] public bool Disabled { get; init; }
 }
+
+/// <summary>
+/// A person (by ID number) or a unit (by unified social credit code): the vehicles it owns, the accounts it has
+/// registered (one enabled at a time), and its blacklist, which reaches every account it holds.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("OwnerRecord")]
+public sealed record OwnerRecord(
+    [property: Id(0)] IReadOnlyList<string> Vins,
+    [property: Id(1)] IReadOnlyList<string> Usernames,
+    // The enabled account that holds the ID number, if any.
+    [property: Id(2)] string? Holder,
+    [property: Id(3)] DateTimeOffset? BlacklistedUntil);
 
 /// <summary>A registered vehicle, as imported by its office.</summary>
 [GenerateSerializer, Immutable, Alias("VehicleRecord")]
@@ -25,7 +44,10 @@ public sealed record VehicleRecord(
     [property: Id(2)] PlateKind PlateKind,
     [property: Id(3)] EnergyKind Energy,
     [property: Id(4)] string OwnerIdNumber,
-    [property: Id(5)] string OfficeCode);
+    [property: Id(5)] string OfficeCode,
+    // The owner's phone on the office's record: it receives the selection's code and messages. Without it the
+    // owner verifies at the window and the office imports it.
+    [property: Id(6)] string? OwnerPhone = null);
 
 /// <summary>A text message as the development outbox keeps it.</summary>
 [GenerateSerializer, Immutable, Alias("SmsMessage")]

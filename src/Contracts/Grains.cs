@@ -129,9 +129,12 @@ public interface ISelectionSessionGrain : ISelectionFlow
     [Alias("Exchange")]
     Task<SelectionReply> ExchangeAsync(string operatorUsername);
 
-    /// <summary>The vehicle changed hands: the selection follows it to the new owner.</summary>
-    [Alias("ChangeOwner")]
-    Task ChangeOwnerAsync(string ownerIdNumber);
+    /// <summary>
+    /// The vehicle's record changed: a new owner (the selection follows the vehicle to them) or a new phone on record
+    /// (the next code goes there).
+    /// </summary>
+    [Alias("VehicleChanged")]
+    Task VehicleChangedAsync(VehicleRecord vehicle);
 }
 
 /// <summary>A practice run for one user and vehicle (key <c>VIN|username</c>): nothing held, nothing kept.</summary>
@@ -140,42 +143,98 @@ public interface ISimulationSessionGrain : ISelectionFlow
 {
 }
 
-/// <summary>An account, keyed <c>account:{username}</c> (see <see cref="GrainKeys.Account"/>).</summary>
+/// <summary>An account, keyed <c>account:{lower-case username}</c> (see <see cref="GrainKeys.Account"/>).</summary>
 [Alias("PlateOrleans.IAccountGrain")]
 public interface IAccountGrain : IGrainWithStringKey
 {
+    /// <remarks>Read on every authenticated request (the security stamp): the activation is the cache, no storage read.</remarks>
     [ReadOnly, Alias("Get")]
     Task<AccountRecord?> GetAsync();
 
-    /// <summary>Creates the account; <c>username_taken</c> if it exists.</summary>
+    /// <summary>
+    /// Creates the account with a fresh security stamp; <c>username_taken</c> if it exists. Citizens register through
+    /// <see cref="IOwnerGrain.RegisterAsync"/>, which holds their ID number for them.
+    /// </summary>
     [Alias("Create")]
     Task<Outcome<AccountRecord>> CreateAsync(AccountRecord account);
 
-    /// <summary>Creates the account or replaces its password and role (for the configured first admin).</summary>
+    /// <summary>
+    /// Creates the account or replaces its password and role (for the configured first admin); a changed password or
+    /// role gets a new security stamp, so the tokens issued before stop working.
+    /// </summary>
     [Alias("Upsert")]
     Task UpsertAsync(AccountRecord account);
 
-    /// <summary>Sets or lifts (null) the blacklist.</summary>
-    [Alias("SetBlacklist")]
-    Task SetBlacklistAsync(DateTimeOffset? until);
+    /// <summary>Disables or enables the account with a new security stamp; null when there is no such account.</summary>
+    [Alias("SetDisabled")]
+    Task<AccountRecord?> SetDisabledAsync(bool disabled);
 
-    /// <summary>Blacklists until the later of <paramref name="until"/> and the blacklist already running (a deadline passed).</summary>
-    [Alias("Blacklist")]
-    Task BlacklistAsync(DateTimeOffset until);
+    /// <summary>
+    /// How long a sign-in from this address must wait before its password is even checked (zero: go on), after
+    /// repeated failures: per address, and for the account as a whole from addresses that never signed in to it.
+    /// </summary>
+    [Alias("SignInWait")]
+    Task<TimeSpan> SignInWaitAsync(string address);
+
+    /// <summary>Records how a checked sign-in ended, for <see cref="SignInWaitAsync"/>.</summary>
+    [Alias("RecordSignIn")]
+    Task RecordSignInAsync(string address, bool succeeded);
 }
 
-/// <summary>The vehicles of one person or unit, keyed by ID number or unified social credit code.</summary>
+/// <summary>
+/// A person or unit, keyed by ID number or unified social credit code: its vehicles, the one account that holds the
+/// ID number, and its blacklist, which reaches every account the person holds.
+/// </summary>
 [Alias("PlateOrleans.IOwnerGrain")]
 public interface IOwnerGrain : IGrainWithStringKey
 {
+    [ReadOnly, Alias("GetOwner")]
+    Task<OwnerRecord> GetAsync();
+
     [ReadOnly, Alias("GetVins")]
     Task<IReadOnlyList<string>> GetVinsAsync();
+
+    /// <summary>The end of the person's blacklist, if one runs or ran.</summary>
+    [ReadOnly, Alias("GetBlacklistedUntil")]
+    Task<DateTimeOffset?> GetBlacklistedUntilAsync();
 
     [Alias("AddVin")]
     Task AddVinAsync(string vin);
 
     [Alias("RemoveVin")]
     Task RemoveVinAsync(string vin);
+
+    /// <summary>
+    /// Registers a citizen account for this ID number: <c>id_number_taken</c> while another enabled account holds it,
+    /// <c>username_taken</c> when the username exists. One person, one account.
+    /// </summary>
+    [Alias("Register")]
+    Task<Outcome<AccountRecord>> RegisterAsync(AccountRecord account);
+
+    /// <summary>The account was disabled: the ID number is free for the person who showed their ID card at the window.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string username);
+
+    /// <summary>Enables a disabled account of this person again, unless another enabled account now holds the ID number.</summary>
+    [Alias("Reclaim")]
+    Task<Outcome<AccountRecord>> ReclaimAsync(string username);
+
+    /// <summary>Blacklists until the later of <paramref name="until"/> and the blacklist already running (a deadline passed).</summary>
+    [Alias("Blacklist")]
+    Task BlacklistAsync(DateTimeOffset until);
+
+    /// <summary>Lifts the blacklist (an admin's decision).</summary>
+    [Alias("LiftBlacklist")]
+    Task LiftBlacklistAsync();
+}
+
+/// <summary>How many verification codes one phone received today: a cap a single phone cannot go beyond, whoever asks.</summary>
+[Alias("PlateOrleans.ISmsQuotaGrain")]
+public interface ISmsQuotaGrain : IGrainWithStringKey
+{
+    /// <summary>Counts one more code for today; null when allowed, otherwise the moment the next one is.</summary>
+    [Alias("TryTake")]
+    Task<DateTimeOffset?> TryTakeAsync();
 }
 
 /// <summary>A registered vehicle, keyed by VIN.</summary>
@@ -226,6 +285,7 @@ public interface ISmsOutboxGrain : IGrainWithStringKey
 /// </summary>
 public static class GrainKeys
 {
+    /// <remarks>Usernames are compared without regard to case: the key is the lower-case name.</remarks>
     public static IAccountGrain Account(this IGrainFactory grains, string username) =>
-        grains.GetGrain<IAccountGrain>("account:" + username);
+        grains.GetGrain<IAccountGrain>("account:" + username.ToLowerInvariant());
 }

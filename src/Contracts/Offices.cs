@@ -16,6 +16,9 @@ public sealed record OfficeRules
     [Id(9)] public int SmsConfirmDelaySeconds { get; init; } = 5;
 
     public static OfficeRules Default { get; } = new();
+
+    /// <summary>The shortest wait between two codes to one selection, whatever an office sets.</summary>
+    public const int MinSmsCooldownSeconds = 30;
 }
 
 /// <summary>Daily opening hours in the office's local time, as minutes since midnight (<c>To</c> may be 1440).</summary>

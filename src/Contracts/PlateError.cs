@@ -53,6 +53,9 @@ public static class ErrorCodes
     public const string PoolEmpty = "pool_empty";
     public const string SlotFull = "slot_full";
     public const string UsernameTaken = "username_taken";
+    public const string IdNumberTaken = "id_number_taken";
+    public const string NoPhoneOnRecord = "no_phone_on_record";
+    public const string AccountDisabled = "account_disabled";
     public const string SmsCodeInvalid = "sms_code_invalid";
     public const string SmsCodeExpired = "sms_code_expired";
     public const string SmsTooEarly = "sms_too_early";

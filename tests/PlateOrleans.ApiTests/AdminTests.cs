@@ -257,7 +257,7 @@ public sealed class AdminTests(ApiFactory factory)
 
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{NewOfficeCode()}/vehicles", new[]
         {
-            new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber },
+            new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone },
         }));
 
         Assert.Equal("[]", await citizen.Client.GetStringAsync("/api/v1/me/vehicles"));
@@ -272,7 +272,7 @@ public sealed class AdminTests(ApiFactory factory)
 
         var updated = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
-            new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "fuel", ownerIdNumber = owner.IdNumber },
+            new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "fuel", ownerIdNumber = owner.IdNumber, ownerPhone = owner.Phone },
         }));
         Assert.Equal(1, updated.GetProperty("imported").GetInt32());
         var mine = (await Expect(HttpStatusCode.OK, owner.Client.GetAsync("/api/v1/me/vehicles"))).EnumerateArray().Single();
@@ -282,7 +282,7 @@ public sealed class AdminTests(ApiFactory factory)
 
         await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
-            new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber },
+            new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber, ownerPhone = buyer.Phone },
         }));
         Assert.Equal("[]", await owner.Client.GetStringAsync("/api/v1/me/vehicles"));
         Assert.Equal(vin, (await Expect(HttpStatusCode.OK, buyer.Client.GetAsync("/api/v1/me/vehicles")))[0].GetProperty("vin").GetString());
@@ -300,7 +300,7 @@ public sealed class AdminTests(ApiFactory factory)
 
         await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
-            new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber },
+            new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber, ownerPhone = buyer.Phone },
         }));
 
         await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", former.Client.PostAsJsonAsync(SelectionPath(vin, "draws"), new { excludeFour = false }));
@@ -324,8 +324,8 @@ public sealed class AdminTests(ApiFactory factory)
         var result = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles",
             vins.SelectMany(vin => new[]
             {
-                new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = first.IdNumber },
-                new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = last.IdNumber },
+                new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = first.IdNumber, ownerPhone = first.Phone },
+                new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = last.IdNumber, ownerPhone = last.Phone },
             })));
 
         var rejected = result.GetProperty("rejected").GetArrayLength();

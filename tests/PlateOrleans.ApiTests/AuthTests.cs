@@ -114,7 +114,7 @@ public sealed class AuthTests(ApiFactory factory)
         await findings.Problem("create a user", client.PostAsJsonAsync("/api/v1/admin/users", new { username = $"sneaky{Next()}", password = "Passw0rd!", role = "admin" }), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("put the office", client.PutAsJsonAsync($"/api/v1/admin/offices/{office}", new { name = "x", prefix = "冀A", province = "冀", maintenance = true }), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("publish the pool", client.PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new { series = Array.Empty<object>() }), null, (HttpStatusCode.Forbidden, "forbidden"));
-        await findings.Problem("import vehicles", client.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }), null, (HttpStatusCode.Forbidden, "forbidden"));
+        await findings.Problem("import vehicles", client.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }), null, (HttpStatusCode.Forbidden, "forbidden"));
 
         findings.AssertNone();
         Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
@@ -133,14 +133,14 @@ public sealed class AuthTests(ApiFactory factory)
         var published = await Expect(HttpStatusCode.OK, op.PutAsJsonAsync($"/api/v1/admin/offices/{own}/pool", new { series = new[] { new { plateKind = "small", energyLetter = "D", blocks = new[] { "D1####" } } } }));
         Assert.Equal(10_000, published.GetProperty("series")[0].GetProperty("available").GetInt32());
         var vin = NewVin();
-        var imported = await Expect(HttpStatusCode.OK, op.PostAsJsonAsync($"/api/v1/admin/offices/{own}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }));
+        var imported = await Expect(HttpStatusCode.OK, op.PostAsJsonAsync($"/api/v1/admin/offices/{own}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }));
         Assert.Equal(1, imported.GetProperty("imported").GetInt32());
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
         Assert.Equal("confirmInfo", (await Expect(HttpStatusCode.OK, op.GetAsync(SelectionPath(vin)))).GetProperty("stage").GetString());
 
         var findings = new Findings();
         await findings.Problem("publish another office's pool", op.PutAsJsonAsync($"/api/v1/admin/offices/{other}/pool", new { series = Array.Empty<object>() }), null, (HttpStatusCode.Forbidden, "forbidden"));
-        await findings.Problem("import into another office", op.PostAsJsonAsync($"/api/v1/admin/offices/{other}/vehicles", new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }), null, (HttpStatusCode.Forbidden, "forbidden"));
+        await findings.Problem("import into another office", op.PostAsJsonAsync($"/api/v1/admin/offices/{other}/vehicles", new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("put its own office (admin only)", op.PutAsJsonAsync($"/api/v1/admin/offices/{own}", new { name = "x", prefix = "冀A", province = "冀", maintenance = true }), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("put another office", op.PutAsJsonAsync($"/api/v1/admin/offices/{other}", new { name = "x", prefix = "冀A", province = "冀", maintenance = true }), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("create a user (admin only)", op.PostAsJsonAsync("/api/v1/admin/users", new { username = $"op{Next()}", password = "Passw0rd!", role = "admin" }), null, (HttpStatusCode.Forbidden, "forbidden"));

@@ -55,7 +55,7 @@ public sealed class EntryGateTests(ApiFactory factory)
     {
         var office = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(office);
-        var vin = await _api.ImportVehicleAsync(office, citizen.IdNumber, plateKind, energy);
+        var vin = await _api.ImportVehicleAsync(office, citizen, plateKind, energy);
         var listed = (await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me/vehicles")))[0];
         Assert.False(listed.GetProperty("eligible").GetBoolean());
         Assert.Equal(reason, listed.GetProperty("reason").GetString());
@@ -77,14 +77,14 @@ public sealed class EntryGateTests(ApiFactory factory)
         var home = await _api.CreateOfficeAsync();
         var elsewhere = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(home, userType);
-        var vin = await _api.ImportVehicleAsync(elsewhere, citizen.IdNumber);
+        var vin = await _api.ImportVehicleAsync(elsewhere, citizen);
         var before = await _api.SnapshotAsync(citizen, vin, elsewhere);
 
         await ExpectProblem(HttpStatusCode.Forbidden, "region_not_allowed", citizen.Client.PostAsync(SelectionPath(vin), null));
 
         Assert.Equal(before, await _api.SnapshotAsync(citizen, vin, elsewhere));
         // At home the same user type selects as anyone does.
-        var homeVin = await _api.ImportVehicleAsync(home, citizen.IdNumber);
+        var homeVin = await _api.ImportVehicleAsync(home, citizen);
         var entered = await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(homeVin), null));
         Assert.Equal("confirmInfo", entered.GetProperty("stage").GetString());
     }
@@ -97,7 +97,7 @@ public sealed class EntryGateTests(ApiFactory factory)
         var home = await _api.CreateOfficeAsync();
         var elsewhere = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(home, userType);
-        var vin = await _api.ImportVehicleAsync(elsewhere, citizen.IdNumber);
+        var vin = await _api.ImportVehicleAsync(elsewhere, citizen);
 
         var entered = await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
 
@@ -111,7 +111,7 @@ public sealed class EntryGateTests(ApiFactory factory)
         var home = await _api.CreateOfficeAsync();
         var elsewhere = await _api.CreateOfficeAsync(crossRegion: false);
         var citizen = await _api.RegisterAsync(home, "owner");
-        var vin = await _api.ImportVehicleAsync(elsewhere, citizen.IdNumber);
+        var vin = await _api.ImportVehicleAsync(elsewhere, citizen);
         var before = await _api.SnapshotAsync(citizen, vin, elsewhere);
 
         await ExpectProblem(HttpStatusCode.Forbidden, "region_not_allowed", citizen.Client.PostAsync(SelectionPath(vin), null));
@@ -242,7 +242,7 @@ public sealed class EntryGateTests(ApiFactory factory)
         // Ownership before eligibility: a stranger's fuel car is not the stranger's.
         var office = await _api.CreateOfficeAsync();
         var owner = await _api.RegisterAsync(office);
-        var fuelVin = await _api.ImportVehicleAsync(office, owner.IdNumber, energy: "fuel");
+        var fuelVin = await _api.ImportVehicleAsync(office, owner, energy: "fuel");
         var other = await _api.RegisterAsync(office);
         await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", other.Client.PostAsync(SelectionPath(fuelVin), null));
 
@@ -250,8 +250,8 @@ public sealed class EntryGateTests(ApiFactory factory)
         var home = await _api.CreateOfficeAsync();
         var learner = await _api.RegisterAsync(home, "learner");
         await _api.BlacklistAsync(learner.Username, DateTimeOffset.UtcNow.AddDays(30));
-        var awayVin = await _api.ImportVehicleAsync(office, learner.IdNumber, energy: "fuel");
-        var homeFuelVin = await _api.ImportVehicleAsync(home, learner.IdNumber, energy: "fuel");
+        var awayVin = await _api.ImportVehicleAsync(office, learner, energy: "fuel");
+        var homeFuelVin = await _api.ImportVehicleAsync(home, learner, energy: "fuel");
         await ExpectProblem(HttpStatusCode.Forbidden, "region_not_allowed", learner.Client.PostAsync(SelectionPath(awayVin), null));
         await ExpectProblem(HttpStatusCode.Forbidden, "blacklisted", learner.Client.PostAsync(SelectionPath(homeFuelVin), null));
     }

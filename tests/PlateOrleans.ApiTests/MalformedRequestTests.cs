@@ -388,7 +388,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         var office = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(office);
         var vehicles = await citizen.Client.GetStringAsync("/api/v1/me/vehicles");
-        var valid = JsonSerializer.Serialize(new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } });
+        var valid = JsonSerializer.Serialize(new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } });
         var findings = new Findings();
 
         await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{office}/vehicles", valid, "vin", [], arrayIsRight: true);

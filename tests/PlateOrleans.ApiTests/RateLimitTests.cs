@@ -56,7 +56,7 @@ public sealed class RateLimitTests(TightRateLimitFactory factory)
     {
         var office = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(office);
-        var vin = await _api.ImportVehicleAsync(office, citizen.IdNumber);
+        var vin = await _api.ImportVehicleAsync(office, citizen);
         await _api.WalkToDrawingAsync(citizen, vin);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3 * TightRateLimitFactory.Burst).Select(_ =>

@@ -15,7 +15,7 @@ public sealed class SelectionFlowTests(ApiFactory factory)
     {
         var office = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(office);
-        var vin = await _api.ImportVehicleAsync(office, citizen.IdNumber);
+        var vin = await _api.ImportVehicleAsync(office, citizen);
         var client = citizen.Client;
         var path = $"/api/v1/selections/{vin}";
 

@@ -121,7 +121,7 @@ internal static class Rush
     {
         var citizens = new ConcurrentBag<Citizen>();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), Parallelism, async (_, _) => citizens.Add(await api.RegisterAsync(office)));
-        var vehicles = citizens.Select(c => new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = c.IdNumber }).ToList();
+        var vehicles = citizens.Select(c => new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = c.IdNumber, ownerPhone = c.Phone }).ToList();
         var imported = await Expect(HttpStatusCode.OK, (await api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", vehicles));
         Assert.Equal(count, imported.GetProperty("imported").GetInt32());
 

@@ -54,18 +54,19 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var id = NewIdNumber();
         var username = "u" + Guid.NewGuid().ToString("N")[..12];
-        await Client.Account(username).CreateAsync(new AccountRecord
+        phone ??= $"139{Random.Shared.Next(100_000_000):00000000}";
+        await Client.GetGrain<IOwnerGrain>(id).RegisterAsync(new AccountRecord
         {
             Username = username,
             PasswordHash = "-",
             Role = Role.Citizen,
-            Phone = phone ?? $"139{Random.Shared.Next(100_000_000):00000000}",
+            Phone = phone,
             UserType = UserType.Owner,
             OfficeCode = officeCode,
             IdNumber = id,
         });
         var vin = NewVin();
-        await Client.GetGrain<IVehicleGrain>(vin).UpsertAsync(new VehicleRecord(vin, "冀A12345", PlateKind.Small, EnergyKind.Pure, id, officeCode));
+        await Client.GetGrain<IVehicleGrain>(vin).UpsertAsync(new VehicleRecord(vin, "冀A12345", PlateKind.Small, EnergyKind.Pure, id, officeCode, phone));
         return (new Caller(username, Role.Citizen, officeCode, id, UserType.Owner), vin);
     }
 }

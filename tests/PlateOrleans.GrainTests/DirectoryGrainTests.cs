@@ -48,6 +48,41 @@ public sealed class DirectoryGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AnIdNumberHoldsOneEnabledAccountAndIsFreedWhenItIsDisabled()
+    {
+        var id = ClusterFixture.NewIdNumber();
+        var person = fixture.Client.GetGrain<IOwnerGrain>(id);
+        AccountRecord Citizen(string username) => new() { Username = username, PasswordHash = "-", Role = Role.Citizen, IdNumber = id };
+        var (first, second) = ("u" + Guid.NewGuid().ToString("N")[..10], "u" + Guid.NewGuid().ToString("N")[..10]);
+
+        Assert.True((await person.RegisterAsync(Citizen(first))).IsSuccess);
+        Assert.Equal(ErrorCodes.IdNumberTaken, (await person.RegisterAsync(Citizen(second))).Error!.Code);
+        Assert.Null(await fixture.Client.Account(second).GetAsync());
+
+        await fixture.Client.Account(first).SetDisabledAsync(true);
+        await person.ReleaseAsync(first);
+        Assert.True((await person.RegisterAsync(Citizen(second))).IsSuccess);
+        Assert.Equal(ErrorCodes.IdNumberTaken, (await person.ReclaimAsync(first)).Error!.Code);
+        Assert.Equal(new[] { first, second }, (await person.GetAsync()).Usernames);
+    }
+
+    [Fact]
+    public async Task AHolderWhoseAccountWasNeverCreatedDoesNotKeepTheIdNumber()
+    {
+        // A registration that failed on its username leaves the ID number as it was.
+        var id = ClusterFixture.NewIdNumber();
+        var person = fixture.Client.GetGrain<IOwnerGrain>(id);
+        var taken = "u" + Guid.NewGuid().ToString("N")[..10];
+        await fixture.Client.Account(taken).CreateAsync(new AccountRecord { Username = taken, PasswordHash = "-", Role = Role.Citizen });
+
+        Assert.Equal(ErrorCodes.UsernameTaken, (await person.RegisterAsync(new AccountRecord { Username = taken, PasswordHash = "-", Role = Role.Citizen, IdNumber = id })).Error!.Code);
+
+        Assert.Null((await person.GetAsync()).Holder);
+        var mine = "u" + Guid.NewGuid().ToString("N")[..10];
+        Assert.True((await person.RegisterAsync(new AccountRecord { Username = mine, PasswordHash = "-", Role = Role.Citizen, IdNumber = id })).IsSuccess);
+    }
+
+    [Fact]
     public async Task AUsernameIsTakenOnce()
     {
         var account = new AccountRecord { Username = "u" + Guid.NewGuid().ToString("N")[..10], PasswordHash = "-", Role = Role.Citizen };

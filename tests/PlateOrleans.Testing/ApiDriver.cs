@@ -117,13 +117,16 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
         return new Citizen(await SignInAsync(username, "Passw0rd!"), username, idNumber, phone, officeCode);
     }
 
-    /// <summary>Imports one vehicle into an office as its operator would; returns the VIN.</summary>
-    public async Task<string> ImportVehicleAsync(string officeCode, string ownerIdNumber, string plateKind = "small", string energy = "pure")
+    /// <summary>
+    /// Imports one vehicle of a citizen into an office as its operator would, with the citizen's phone on record
+    /// (where the selection's codes go); returns the VIN.
+    /// </summary>
+    public async Task<string> ImportVehicleAsync(string officeCode, Citizen owner, string plateKind = "small", string energy = "pure")
     {
         var vin = NewVin();
         var imported = await Expect(HttpStatusCode.OK, (await AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{officeCode}/vehicles", new[]
         {
-            new { vin, currentPlate = "冀A12345", plateKind, energy, ownerIdNumber },
+            new { vin, currentPlate = "冀A12345", plateKind, energy, ownerIdNumber = owner.IdNumber, ownerPhone = owner.Phone },
         }));
         Assert.True(imported.GetProperty("imported").GetInt32() == 1, imported.GetRawText());
         return vin;
@@ -134,7 +137,7 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
     {
         officeCode ??= await CreateOfficeAsync();
         var citizen = await RegisterAsync(officeCode);
-        return (citizen, await ImportVehicleAsync(officeCode, citizen.IdNumber));
+        return (citizen, await ImportVehicleAsync(officeCode, citizen));
     }
 
     /// <summary>An operator of one office, created by the admin as API.md says, and signed in.</summary>
@@ -152,11 +155,16 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
     }
 
     /// <summary>
-    /// Blacklists a user until a moment. There is no HTTP endpoint for it (only DELETE /admin/blacklist to lift one early):
-    /// the system itself blacklists through the account grain when an exchange deadline passes, so the test does the same.
+    /// Blacklists the person behind a user until a moment. There is no HTTP endpoint for it (only DELETE /admin/blacklist
+    /// to lift one early): the system itself blacklists through the person's grain when an exchange deadline passes, so
+    /// the test does the same.
     /// </summary>
-    public Task BlacklistAsync(string username, DateTimeOffset? until) =>
-        factory.Services.GetRequiredService<IGrainFactory>().Account(username).SetBlacklistAsync(until);
+    public async Task BlacklistAsync(string username, DateTimeOffset? until)
+    {
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+        var person = grains.GetGrain<IOwnerGrain>((await grains.Account(username).GetAsync())!.IdNumber!);
+        await (until is { } moment ? person.BlacklistAsync(moment) : person.LiftBlacklistAsync());
+    }
 
     public static string SelectionPath(string vin, string step = "", string flow = "selections") =>
         step.Length == 0 ? $"/api/v1/{flow}/{vin}" : $"/api/v1/{flow}/{vin}/{step}";

@@ -87,7 +87,7 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
 
         foreach (var chunk in people.Chunk(ImportChunk))
         {
-            var vehicles = chunk.Select(p => new { vin = p.Vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = p.IdNumber });
+            var vehicles = chunk.Select(p => new { vin = p.Vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = p.IdNumber, ownerPhone = p.Phone });
             var imported = await api.SendAsync("POST /admin/offices/{code}/vehicles", HttpMethod.Post, $"/api/v1/admin/offices/{options.Office}/vehicles", 200, adminToken, vehicles);
             if (imported.GetProperty("imported").GetInt32() != chunk.Length)
             {

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
@@ -43,12 +42,15 @@ public static partial class AccountEndpoints
         return app;
     }
 
+    /// <summary>An 11-digit mainland mobile number.</summary>
+    public static bool IsPhone(string? phone) => phone is not null && PhonePattern().IsMatch(phone);
+
     /// <summary>Checks the username and password rules shared by citizens and staff accounts.</summary>
     internal static FieldErrors CheckCredentials(this FieldErrors errors, string? username, string? password) => errors
         .Check(username is not null && UsernamePattern().IsMatch(username), "username", "用户名为 3 到 32 个字母、数字、下划线、点或连字符。")
         .Check(password is { Length: >= 8 and <= 64 }, "password", "密码长度为 8 到 64 个字符。");
 
-    private static async Task<IResult> Register(RegisterRequest? body, IGrainFactory grains, IPasswordHasher<AccountRecord> hasher, TimeProvider time)
+    private static async Task<IResult> Register(RegisterRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
     {
         if (body is null)
         {
@@ -82,14 +84,19 @@ public static partial class AccountEndpoints
             IdNumber = body.IdNumber,
             CreatedAt = time.GetUtcNow(),
         };
-        account = account with { PasswordHash = hasher.HashPassword(account, body.Password!) };
-        var created = await grains.Account(account.Username).CreateAsync(account);
+        if (await passwords.HashAsync(account, body.Password!) is not { } hash)
+        {
+            return Problems.Result(Passwords.Busy());
+        }
+
+        // One person, one account: the person's grain holds the ID number for the account it creates.
+        var created = await grains.GetGrain<IOwnerGrain>(account.IdNumber!).RegisterAsync(account with { PasswordHash = hash });
         return created.Error is { } error
             ? Problems.Result(error)
             : TypedResults.Created("/api/v1/me", new RegisteredResponse(account.Username, account.UserType!.Value, account.OfficeCode!));
     }
 
-    private static async Task<IResult> IssueToken(TokenRequest? body, IGrainFactory grains, IPasswordHasher<AccountRecord> hasher, TokenService tokens)
+    private static async Task<IResult> IssueToken(TokenRequest? body, HttpContext http, IGrainFactory grains, Passwords passwords, TokenService tokens)
     {
         if (body is null)
         {
@@ -104,10 +111,30 @@ public static partial class AccountEndpoints
             return errors.ToResult();
         }
 
-        var account = await grains.Account(body.Username!).GetAsync();
-        if (!Passwords.Verify(hasher, account, body.Password!))
+        // Repeated failures make the next try wait before its password is even hashed (see SignInThrottle).
+        var grain = grains.Account(body.Username!);
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (await grain.SignInWaitAsync(address) is var wait && wait > TimeSpan.Zero)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            return Problems.Result(new PlateError(ErrorCodes.RateLimited, $"密码错误次数过多，请 {seconds} 秒后再试。") { RetryAfterSeconds = seconds });
+        }
+
+        var account = await grain.GetAsync();
+        if (await passwords.VerifyAsync(account, body.Password!) is not { } matches)
+        {
+            return Problems.Result(Passwords.Busy());
+        }
+
+        await grain.RecordSignInAsync(address, matches);
+        if (!matches)
         {
             return Problems.Result(new PlateError(ErrorCodes.InvalidCredentials, "用户名或密码错误。"));
+        }
+
+        if (account!.Disabled)
+        {
+            return Problems.Result(new PlateError(ErrorCodes.AccountDisabled, "该账户已被停用。"));
         }
 
         return TypedResults.Ok(new TokenResponse(tokens.Issue(account!), "Bearer", (int)tokens.Lifetime.TotalSeconds));
@@ -121,7 +148,8 @@ public static partial class AccountEndpoints
             return Problems.Result(new PlateError(ErrorCodes.Unauthenticated, "账户不存在。"));
         }
 
-        var blacklisted = account.BlacklistedUntil > time.GetUtcNow() ? account.BlacklistedUntil : null;
+        var until = account.IdNumber is { } idNumber ? await grains.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync() : null;
+        var blacklisted = until > time.GetUtcNow() ? until : null;
         return TypedResults.Ok(new MeResponse(
             account.Username,
             account.UserType,

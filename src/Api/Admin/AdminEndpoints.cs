@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using PlateOrleans.Api.Accounts;
 using PlateOrleans.Api.Auth;
@@ -16,7 +15,7 @@ public sealed record CreateUserRequest(string? Username, string? Password, strin
 
 public sealed record UserCreated(string Username, string Role, string? OfficeCode);
 
-public sealed record VehicleImportItem(string? Vin, string? CurrentPlate, string? PlateKind, string? Energy, string? OwnerIdNumber);
+public sealed record VehicleImportItem(string? Vin, string? CurrentPlate, string? PlateKind, string? Energy, string? OwnerIdNumber, string? OwnerPhone);
 
 public sealed record ImportRejection(int Index, string Code, string Detail);
 
@@ -44,7 +43,7 @@ public static class AdminEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateUser(CreateUserRequest? body, IGrainFactory grains, IPasswordHasher<AccountRecord> hasher, TimeProvider time)
+    private static async Task<IResult> CreateUser(CreateUserRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
     {
         if (body is null)
         {
@@ -73,8 +72,12 @@ public static class AdminEndpoints
             OfficeCode = role == Role.Operator ? body.OfficeCode : null,
             CreatedAt = time.GetUtcNow(),
         };
-        account = account with { PasswordHash = hasher.HashPassword(account, body.Password!) };
-        var created = await grains.Account(account.Username).CreateAsync(account);
+        if (await passwords.HashAsync(account, body.Password!) is not { } hash)
+        {
+            return Problems.Result(Passwords.Busy());
+        }
+
+        var created = await grains.Account(account.Username).CreateAsync(account with { PasswordHash = hash });
         return created.Error is { } error
             ? Problems.Result(error)
             : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));
@@ -229,9 +232,10 @@ public static class AdminEndpoints
             : kind is null ? "plateKind: 号牌种类为 small、large、motorcycle 或 trailer。"
             : energy is null ? "energy: 能源种类为 pure、nonPure 或 fuel。"
             : !IdNumbers.IsValidPersonId(item.OwnerIdNumber) && !IdNumbers.IsValidCreditCode(item.OwnerIdNumber) ? "ownerIdNumber: 所有人身份证号码或统一社会信用代码不正确。"
+            : item.OwnerPhone is not null && !AccountEndpoints.IsPhone(item.OwnerPhone) ? "ownerPhone: 所有人手机号码为以 1 开头的 11 位数字。"
             : null;
         return problem is null
-            ? (new VehicleRecord(item.Vin!, item.CurrentPlate!, kind!.Value, energy!.Value, item.OwnerIdNumber!, officeCode), null)
+            ? (new VehicleRecord(item.Vin!, item.CurrentPlate!, kind!.Value, energy!.Value, item.OwnerIdNumber!, officeCode, item.OwnerPhone), null)
             : (null, problem);
     }
 }

@@ -65,13 +65,17 @@ public static class WindowEndpoints
 
     private static async Task<IResult> LiftBlacklist(string username, IGrainFactory grains)
     {
-        var account = grains.Account(username);
-        if (await account.GetAsync() is null)
+        // The blacklist is the person's: lifting it through one account lifts it for every account they hold.
+        if (username.Length > 64 || await grains.Account(username).GetAsync() is not { } account)
         {
             return Problems.Result(PlateError.NotFound("用户不存在。"));
         }
 
-        await account.SetBlacklistAsync(null);
+        if (account.IdNumber is { } idNumber)
+        {
+            await grains.GetGrain<IOwnerGrain>(idNumber).LiftBlacklistAsync();
+        }
+
         return TypedResults.NoContent();
     }
 }

@@ -37,6 +37,7 @@ public static class AuthSetup
         services.AddSingleton(jwt);
         services.AddSingleton<TokenService>();
         services.AddSingleton<IPasswordHasher<AccountRecord>, PasswordHasher<AccountRecord>>();
+        services.AddSingleton<Passwords>();
         services.Configure<PasswordHasherOptions>(o =>
             o.IterationCount = configuration.GetValue("Auth:PasswordIterations", o.IterationCount));
 
@@ -52,6 +53,7 @@ public static class AuthSetup
                 RoleClaimType = TokenService.RoleClaim,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
+            o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidated, OnChallenge = AccountCheck.OnChallenge };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireRole("admin"))
@@ -59,7 +61,7 @@ public static class AuthSetup
         return services;
     }
 
-    /// <summary>The caller as grains know it, from the token's claims.</summary>
+    /// <summary>The caller as grains know it: the username and role from the token, the rest from the account.</summary>
     public static Caller ToCaller(this ClaimsPrincipal user) => new(
         user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "",
         Enum.TryParse<Role>(user.FindFirstValue(TokenService.RoleClaim), ignoreCase: true, out var role) ? role : Role.Citizen,
@@ -68,13 +70,17 @@ public static class AuthSetup
         Enum.TryParse<UserType>(user.FindFirstValue(TokenService.UserTypeClaim), ignoreCase: true, out var type) ? type : null);
 }
 
-/// <summary>Issues the bearer tokens of <c>POST /api/v1/auth/token</c>.</summary>
+/// <summary>
+/// Issues the bearer tokens of <c>POST /api/v1/auth/token</c>. A token carries no personal data: the username, the
+/// role and the account's security stamp; what else a request needs of the account is read from the account's grain.
+/// </summary>
 public sealed class TokenService(JwtOptions options)
 {
     public const string RoleClaim = "role";
     public const string OfficeClaim = "office";
     public const string IdNumberClaim = "idn";
     public const string UserTypeClaim = "utype";
+    public const string StampClaim = "sst";
 
     private readonly SigningCredentials _credentials = new(options.Key(), SecurityAlgorithms.HmacSha256);
     private readonly JsonWebTokenHandler _handler = new();
@@ -90,10 +96,8 @@ public sealed class TokenService(JwtOptions options)
             [JwtRegisteredClaimNames.Sub] = account.Username,
             [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             [RoleClaim] = account.Role.ToString().ToLowerInvariant(),
+            [StampClaim] = account.SecurityStamp,
         };
-        Add(claims, OfficeClaim, account.OfficeCode);
-        Add(claims, IdNumberClaim, account.IdNumber);
-        Add(claims, UserTypeClaim, account.UserType?.ToString());
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Issuer,
@@ -104,13 +108,5 @@ public sealed class TokenService(JwtOptions options)
             Expires = now + options.Lifetime,
             SigningCredentials = _credentials,
         });
-    }
-
-    private static void Add(Dictionary<string, object> claims, string name, string? value)
-    {
-        if (value is not null)
-        {
-            claims[name] = value;
-        }
     }
 }

@@ -102,10 +102,12 @@ public static class DemoData
         }).Append(new AccountRecord { Username = OperatorUsername, PasswordHash = "", Role = Role.Operator, OfficeCode = "130100", CreatedAt = now });
         foreach (var account in accounts)
         {
-            var grain = grains.Account(account.Username);
-            if (await grain.GetAsync() is null)
+            if (await grains.Account(account.Username).GetAsync() is null)
             {
-                await grain.CreateAsync(account with { PasswordHash = hasher.HashPassword(account, Password) });
+                var hashed = account with { PasswordHash = hasher.HashPassword(account, Password) };
+                await (account.IdNumber is { } idNumber
+                    ? grains.GetGrain<IOwnerGrain>(idNumber).RegisterAsync(hashed)
+                    : grains.Account(account.Username).CreateAsync(hashed));
             }
         }
 
@@ -115,8 +117,11 @@ public static class DemoData
         }
     }
 
+    /// <summary>A demo vehicle, with its owner's phone on the office's record (the demo citizen's phone).</summary>
     private static VehicleRecord Vehicle(string vin, string plate, PlateKind kind, EnergyKind energy, string owner, string office) =>
-        new(Vin.WithCheckDigit(vin), plate, kind, energy, owner, office);
+        new(Vin.WithCheckDigit(vin), plate, kind, energy, owner, office, PhoneOf(owner));
+
+    private static string PhoneOf(string idNumber) => Citizens.First(c => c.IdNumber == idNumber).Phone;
 
     private static SlotCapacity[] Slots() =>
         [new("09:00-10:00", 30), new("10:00-11:00", 30), new("11:00-12:00", 30), new("14:00-15:00", 30), new("15:00-16:00", 30), new("16:00-17:00", 30)];

@@ -11,10 +11,15 @@ public sealed class AccountGrainState
 
 /// <summary>
 /// An account. Passwords arrive already hashed: hashing is deliberately slow and runs in the API, off the grain's turn.
+/// The activation keeps the account in memory, so the security stamp checked on every request costs no storage read;
+/// it also remembers failed sign-ins (<see cref="SignInThrottle"/>), which need no storage either.
 /// </summary>
 public sealed class AccountGrain(
-    [PersistentState("account")] IPersistentState<AccountGrainState> state) : Grain, IAccountGrain
+    [PersistentState("account")] IPersistentState<AccountGrainState> state,
+    TimeProvider time) : Grain, IAccountGrain
 {
+    private readonly SignInThrottle _throttle = new(time);
+
     public Task<AccountRecord?> GetAsync() => Task.FromResult(state.State.Account);
 
     public async Task<Outcome<AccountRecord>> CreateAsync(AccountRecord account)
@@ -24,56 +29,42 @@ public sealed class AccountGrain(
             return new PlateError(ErrorCodes.UsernameTaken, $"用户名 {account.Username} 已被注册。");
         }
 
-        state.State.Account = account;
+        state.State.Account = account with { SecurityStamp = NewStamp(), Disabled = false };
         await state.WriteStateAsync();
-        return account;
+        return state.State.Account;
     }
 
     public async Task UpsertAsync(AccountRecord account)
     {
-        state.State.Account = account with { BlacklistedUntil = state.State.Account?.BlacklistedUntil };
+        var existing = state.State.Account;
+        var same = existing is not null && existing.PasswordHash == account.PasswordHash && existing.Role == account.Role && !existing.Disabled;
+        state.State.Account = account with { SecurityStamp = same ? existing!.SecurityStamp : NewStamp(), Disabled = false };
         await state.WriteStateAsync();
     }
 
-    public Task BlacklistAsync(DateTimeOffset until) =>
-        state.State.Account?.BlacklistedUntil >= until ? Task.CompletedTask : SetBlacklistAsync(until);
-
-    public async Task SetBlacklistAsync(DateTimeOffset? until)
+    public async Task<AccountRecord?> SetDisabledAsync(bool disabled)
     {
-        if (state.State.Account is { } account && account.BlacklistedUntil != until)
+        if (state.State.Account is not { } account)
         {
-            state.State.Account = account with { BlacklistedUntil = until };
+            return null;
+        }
+
+        if (account.Disabled != disabled)
+        {
+            state.State.Account = account with { Disabled = disabled, SecurityStamp = NewStamp() };
             await state.WriteStateAsync();
         }
+
+        return state.State.Account;
     }
-}
 
-/// <summary>The stored VINs of an owner.</summary>
-[GenerateSerializer, Alias("OwnerGrainState")]
-public sealed class OwnerGrainState
-{
-    [Id(0)] public SortedSet<string> Vins { get; set; } = [];
-}
+    public Task<TimeSpan> SignInWaitAsync(string address) => Task.FromResult(_throttle.WaitFor(address));
 
-/// <summary>The vehicles of one person or unit: the link between an account's ID number and its VINs.</summary>
-public sealed class OwnerGrain(
-    [PersistentState("owner")] IPersistentState<OwnerGrainState> state) : Grain, IOwnerGrain
-{
-    public Task<IReadOnlyList<string>> GetVinsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Vins]);
-
-    public async Task AddVinAsync(string vin)
+    public Task RecordSignInAsync(string address, bool succeeded)
     {
-        if (state.State.Vins.Add(vin))
-        {
-            await state.WriteStateAsync();
-        }
+        _throttle.Record(address, succeeded);
+        return Task.CompletedTask;
     }
 
-    public async Task RemoveVinAsync(string vin)
-    {
-        if (state.State.Vins.Remove(vin))
-        {
-            await state.WriteStateAsync();
-        }
-    }
+    private static string NewStamp() => Guid.NewGuid().ToString("N");
 }

@@ -20,8 +20,8 @@ public abstract record SelectionEvent(DateTimeOffset At)
     public sealed record Exchanged(DateTimeOffset At, string Plate, string Operator) : SelectionEvent(At);
 
     /// <summary>
-    /// The exchange deadline passed: the number went back to the pool and the applicant is blacklisted until
-    /// <paramref name="BlacklistedUntil"/> (no one when <paramref name="Username"/> is null).
+    /// The exchange deadline passed: the number went back to the pool and the applicant, the person of
+    /// <paramref name="ApplicantIdNumber"/>, is blacklisted until <paramref name="BlacklistedUntil"/>.
     /// </summary>
-    public sealed record Lapsed(DateTimeOffset At, string Plate, string? Username, DateTimeOffset BlacklistedUntil, string? Phone) : SelectionEvent(At);
+    public sealed record Lapsed(DateTimeOffset At, string Plate, string ApplicantIdNumber, string? Username, DateTimeOffset BlacklistedUntil, string? Phone) : SelectionEvent(At);
 }

@@ -174,14 +174,10 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return rejection;
         }
 
-        if (!IsSimulation)
+        if (!IsSimulation && caller.IdNumber is { } idNumber
+            && rules.CheckBlacklist(await GrainFactory.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync()) is { } blacklisted)
         {
-            var account = await GrainFactory.Account(caller.Username).GetAsync();
-            var refusal = account is null ? new PlateError(ErrorCodes.Unauthenticated, "账户不存在。") : rules.CheckBlacklist(account);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
+            return blacklisted;
         }
 
         var caughtUp = await rules.CatchUpAsync();
@@ -194,13 +190,30 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             SelectionCommand.ConfirmInfo c => rules.ConfirmInfo(c.NoticeVersion, office),
             SelectionCommand.Start => rules.Start(),
-            SelectionCommand.SendSmsCode => rules.SendSmsCode(),
+            SelectionCommand.SendSmsCode => await SendSmsCodeAsync(rules),
             SelectionCommand.Verify v => rules.Verify(v.Code),
             SelectionCommand.Draw d => await rules.DrawAsync(d.ExcludeFour),
             SelectionCommand.AddBackup b => await rules.AddBackupAsync(b.Plate),
             SelectionCommand.Confirm c => await rules.ConfirmAsync(c.Plate),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown selection command."),
         };
+    }
+
+    /// <summary>A code, unless refused by the rules or by the daily cap of the phone it would go to.</summary>
+    private async Task<SelectionReply> SendSmsCodeAsync(SelectionRules rules)
+    {
+        if (rules.SmsCodeRefusal() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!IsSimulation && State.Phone is { } phone && await GrainFactory.GetGrain<ISmsQuotaGrain>(phone).TryTakeAsync() is { } next)
+        {
+            var wait = (int)Math.Ceiling((next - time.GetUtcNow()).TotalSeconds);
+            return new PlateError(ErrorCodes.SmsCooldown, "该手机号码今日接收验证码的次数已达上限，请明日再试。") { RetryAfterSeconds = Math.Max(1, wait) };
+        }
+
+        return rules.SendSmsCode();
     }
 
     private async Task<SelectionReply> EnterAsync(Caller caller)
@@ -218,9 +231,10 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return PlateError.NotFound(vehicle is null ? "未找到该车辆。" : "该车辆所属车管所未开通网上选号。");
         }
 
+        var blacklistedUntil = account.IdNumber is { } idNumber ? await GrainFactory.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync() : null;
         var rules = await GetRulesAsync(office);
         var caughtUp = await rules.CatchUpAsync();
-        return caughtUp.Error ?? rules.Enter(new EntryFacts(office, vehicle, account));
+        return caughtUp.Error ?? rules.Enter(new EntryFacts(office, vehicle, account, blacklistedUntil));
     }
 
     private Task<OfficeSnapshot?> GetOfficeAsync(string officeCode) =>

@@ -8,7 +8,8 @@ using PlateOrleans.Grains.Vehicles;
 namespace PlateOrleans.Grains.Selection;
 
 /// <summary>What entering a selection needs to know about the world.</summary>
-public sealed record EntryFacts(OfficeSnapshot? Office, VehicleRecord? Vehicle, AccountRecord Applicant);
+/// <param name="BlacklistedUntil">The end of the applicant's (the person's) blacklist, if one ran.</param>
+public sealed record EntryFacts(OfficeSnapshot? Office, VehicleRecord? Vehicle, AccountRecord Applicant, DateTimeOffset? BlacklistedUntil);
 
 /// <summary>
 /// The selection flow of the seed document as a plain state machine over <see cref="SelectionState"/>: phase 1
@@ -112,7 +113,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         var rejection = CheckOffice(office)
             ?? CheckOwnership(vehicle, applicant)
             ?? CheckRegion(vehicle, applicant, office)
-            ?? CheckBlacklist(applicant)
+            ?? CheckBlacklist(facts.BlacklistedUntil)
             ?? CheckEligibility(vehicle);
         if (rejection is not null)
         {
@@ -120,20 +121,25 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         }
 
         Changed = true;
-        state.ApplicantUsername = applicant.Username;
-        state.Phone = applicant.Phone;
+
+        // Codes and messages go to the phone on the office's record, never to one typed at registration: knowing the
+        // owner's ID number must not be enough to select for their vehicle.
+        state.Phone = vehicle.OwnerPhone;
         switch (state.Stage)
         {
             case null:
                 Begin(vehicle, office);
+                NameApplicant(applicant);
                 break;
             case SelectionStage.ConfirmInfo:
                 state.OwnerIdNumber = vehicle.OwnerIdNumber;
+                NameApplicant(applicant);
                 break;
             case SelectionStage.Lapsed:
                 // The blacklist is over (or was lifted): the vehicle selects anew.
                 state.StartOver();
                 Begin(vehicle, office);
+                NameApplicant(applicant);
                 break;
             case SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing:
                 if (state.RemainingDraws <= 0)
@@ -161,6 +167,19 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         state.EnteredAt = Now;
     }
 
+    /// <summary>
+    /// The person who makes a selection stays its applicant (the blacklist of a lapse is theirs): set at the first
+    /// entry, and again only when the vehicle changed hands before anything was confirmed.
+    /// </summary>
+    private void NameApplicant(AccountRecord applicant)
+    {
+        if (state.ApplicantIdNumber is null)
+        {
+            state.ApplicantIdNumber = applicant.IdNumber;
+            state.ApplicantUsername = applicant.Username;
+        }
+    }
+
     private static PlateError? CheckOwnership(VehicleRecord vehicle, AccountRecord applicant) =>
         applicant.IdNumber is not null && applicant.IdNumber == vehicle.OwnerIdNumber
             ? null
@@ -183,9 +202,12 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             : new PlateError(ErrorCodes.RegionNotAllowed, $"{office.Settings.Name}不受理异地预选号牌。");
     }
 
-    /// <summary>Whether the applicant is blacklisted now (checked at entry and again at every step of a formal selection).</summary>
-    public PlateError? CheckBlacklist(AccountRecord applicant) =>
-        !simulation && applicant.BlacklistedUntil is { } until && until > Now
+    /// <summary>
+    /// Whether the applicant (the person, whichever of their accounts calls) is blacklisted now: checked at entry and
+    /// again at every step of a formal selection.
+    /// </summary>
+    public PlateError? CheckBlacklist(DateTimeOffset? blacklistedUntil) =>
+        !simulation && blacklistedUntil is { } until && until > Now
             ? new PlateError(ErrorCodes.Blacklisted, $"您因逾期未办理换牌被列入黑名单，{OfficeCalendar.LocalDate(until):yyyy-MM-dd} 前不能网上预选号牌。") { Until = until }
             : null;
 
@@ -232,29 +254,51 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         return View();
     }
 
-    /// <summary>Sends a verification code to the account's phone (a simulation sends nothing).</summary>
-    public SelectionReply SendSmsCode()
+    /// <summary>
+    /// Why no code may be sent now (wrong stage, no phone on record, the cooldown), or null. The daily cap per phone
+    /// is the grain's to ask after this, so that a refused request does not count against it.
+    /// </summary>
+    public PlateError? SmsCodeRefusal()
     {
         if (state.Stage != SelectionStage.VerifyIdentity)
         {
             return WrongStage("当前步骤不需要短信验证码。");
         }
 
+        if (!simulation && state.Phone is null)
+        {
+            return new PlateError(ErrorCodes.NoPhoneOnRecord, "车管所没有该车辆所有人的手机号码记录，请持身份证件到车管所窗口核验。");
+        }
+
         var now = Now;
-        var rules = state.Rules;
         if (state.Sms is { } previous && previous.ResendAfter > now)
         {
             var wait = (int)Math.Ceiling((previous.ResendAfter - now).TotalSeconds);
             return new PlateError(ErrorCodes.SmsCooldown, $"验证码已发送，请 {wait} 秒后再试。") { RetryAfterSeconds = wait };
         }
 
+        return null;
+    }
+
+    /// <summary>Sends a verification code to the owner's phone on the office's record (a simulation sends nothing).</summary>
+    public SelectionReply SendSmsCode()
+    {
+        if (SmsCodeRefusal() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var now = Now;
+        var rules = state.Rules;
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var sms = new SmsChallenge(
             CodeHash: HashCode(code),
             SentAt: now,
             ExpiresAt: now.AddSeconds(rules.SmsCodeSeconds),
-            ResendAfter: now.AddSeconds(rules.SmsCooldownSeconds),
-            ConfirmEnabledAt: simulation ? now : now.AddSeconds(rules.SmsConfirmDelaySeconds),
+            ResendAfter: now.AddSeconds(Math.Max(rules.SmsCooldownSeconds, OfficeRules.MinSmsCooldownSeconds)),
+            // Whole milliseconds, as the JSON carries it: a client that waits until the moment it was told must not
+            // be a fraction of a millisecond too early.
+            ConfirmEnabledAt: simulation ? now : WholeMilliseconds(now.AddSeconds(rules.SmsConfirmDelaySeconds)),
             AttemptsLeft: rules.SmsAttempts);
         Changed = true;
         state.Sms = sms;
@@ -265,6 +309,9 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
 
         return new SmsCodeSent(MaskPhone(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, simulation, now);
     }
+
+    private static DateTimeOffset WholeMilliseconds(DateTimeOffset moment) =>
+        new(moment.Ticks - (moment.Ticks % TimeSpan.TicksPerMillisecond), moment.Offset);
 
     /// <summary>Checks the verification code; a simulation takes any six digits.</summary>
     public SelectionReply Verify(string code)
@@ -538,17 +585,28 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     /// The vehicle changed hands (re-imported with another owner): the selection follows the vehicle. The new owner
     /// must enter and verify their own phone; the former owner can no longer act on it.
     /// </summary>
-    public void ChangeOwner(string ownerIdNumber)
+    public void VehicleChanged(VehicleRecord vehicle)
     {
-        if (state.Stage is null || state.OwnerIdNumber == ownerIdNumber)
+        if (state.Stage is null || (state.OwnerIdNumber == vehicle.OwnerIdNumber && state.Phone == vehicle.OwnerPhone))
         {
             return;
         }
 
         Changed = true;
-        state.OwnerIdNumber = ownerIdNumber;
-        state.ApplicantUsername = null;
-        state.Phone = null;
+        state.Phone = vehicle.OwnerPhone;
+        if (state.OwnerIdNumber == vehicle.OwnerIdNumber)
+        {
+            return;
+        }
+
+        state.OwnerIdNumber = vehicle.OwnerIdNumber;
+        if (state.Selected is null)
+        {
+            // Nothing confirmed yet: the selection becomes the new owner's. A confirmed one stays the applicant's,
+            // whose blacklist a lapse would be.
+            (state.ApplicantUsername, state.ApplicantIdNumber) = (null, null);
+        }
+
         if (state.InProgress)
         {
             state.Stage = SelectionStage.ServiceInfo;
@@ -607,7 +665,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
         Changed = true;
         state.Stage = SelectionStage.Lapsed;
         state.LapsedAt = deadline;
-        _events.Add(new SelectionEvent.Lapsed(now, plate, state.ApplicantUsername, deadline.AddDays(state.Rules.BlacklistDays), state.Phone));
+        _events.Add(new SelectionEvent.Lapsed(now, plate, state.ApplicantIdNumber ?? state.OwnerIdNumber, state.ApplicantUsername, deadline.AddDays(state.Rules.BlacklistDays), state.Phone));
     }
 
     /// <summary>

@@ -40,14 +40,14 @@ public sealed class SelectionSessionGrain(
     public Task<SelectionReply> ExchangeAsync(string operatorUsername) =>
         RunOfficeStepAsync(rules => rules.ExchangeAsync(operatorUsername));
 
-    public async Task ChangeOwnerAsync(string ownerIdNumber)
+    public async Task VehicleChangedAsync(VehicleRecord vehicle)
     {
         if (State.Stage is null)
         {
             return;
         }
 
-        (await GetRulesForStateAsync()).ChangeOwner(ownerIdNumber);
+        (await GetRulesForStateAsync()).VehicleChanged(vehicle);
         await SaveAsync(force: false);
     }
 
@@ -114,8 +114,7 @@ public sealed class SelectionSessionGrain(
         // A lapse blacklists before the state says lapsed: should the blacklist fail, the state is not written and the
         // next wake-up lapses again (releasing is idempotent, and the blacklist runs to the same moment).
         await Task.WhenAll(events.OfType<SelectionEvent.Lapsed>()
-            .Where(l => l.Username is not null)
-            .Select(l => GrainFactory.Account(l.Username!).BlacklistAsync(l.BlacklistedUntil)));
+            .Select(l => GrainFactory.GetGrain<IOwnerGrain>(l.ApplicantIdNumber).BlacklistAsync(l.BlacklistedUntil)));
 
         var work = new List<Task>(events.Count + 2);
         if (nextWakeUp != State.ReminderAt)
@@ -149,7 +148,7 @@ public sealed class SelectionSessionGrain(
     private Task LapsedAsync(SelectionEvent.Lapsed lapsed)
     {
         var until = OfficeCalendar.LocalDate(lapsed.BlacklistedUntil);
-        var work = Audit(lapsed.At, AuditKinds.Release, "system", [lapsed.Plate], $"exchange deadline passed; {lapsed.Username ?? "nobody"} blacklisted until {until:yyyy-MM-dd}");
+        var work = Audit(lapsed.At, AuditKinds.Release, "system", [lapsed.Plate], $"exchange deadline passed; {lapsed.Username ?? "the applicant"} blacklisted until {until:yyyy-MM-dd}");
         if (lapsed.Phone is null)
         {
             return work;

@@ -14,8 +14,9 @@ public sealed class SelectionState
     [Id(4)] public EnergyKind Energy { get; set; }
     /// <summary>ID number or credit code of the vehicle's owner: who may act on this selection.</summary>
     [Id(5)] public string OwnerIdNumber { get; set; } = "";
+    /// <summary>The account that made the selection (the first to enter it), for the audit trail.</summary>
     [Id(6)] public string? ApplicantUsername { get; set; }
-    /// <summary>Where verification codes go: the phone of the account that entered last.</summary>
+    /// <summary>Where codes and messages go: the owner's phone on the office's record.</summary>
     [Id(7)] public string? Phone { get; set; }
     /// <summary>The office's rules as they were at the first entry; a selection keeps them to the end.</summary>
     [Id(8)] public OfficeRules Rules { get; set; } = OfficeRules.Default;
@@ -37,6 +38,8 @@ public sealed class SelectionState
     [Id(20)] public DateTimeOffset? ReminderAt { get; set; }
     /// <summary>When the exchange deadline passed and the number went back to the pool.</summary>
     [Id(21)] public DateTimeOffset? LapsedAt { get; set; }
+    /// <summary>The person (ID number) who made the selection: a lapse blacklists them, under every account they hold.</summary>
+    [Id(22)] public string? ApplicantIdNumber { get; set; }
 
     public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
 
@@ -49,6 +52,7 @@ public sealed class SelectionState
         (Stage, NoticeVersion, NoticeAcceptedAt, EnteredAt, LapsedAt) = (null, null, null, null, null);
         (DrawsUsed, Batch, Backups, BackupsExpireAt, AutoConfirmAt) = (0, null, [], null, null);
         (Selected, Sms, Replies) = (null, null, []);
+        (ApplicantUsername, ApplicantIdNumber) = (null, null);
     }
 
     /// <summary>Entered, past the information step, not finished.</summary>

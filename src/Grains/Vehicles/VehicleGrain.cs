@@ -17,8 +17,8 @@ public sealed class VehicleGrain(
 
     public async Task UpsertAsync(VehicleRecord vehicle)
     {
-        var previousOwner = state.State.Vehicle?.OwnerIdNumber;
-        if (state.State.Vehicle == vehicle)
+        var previous = state.State.Vehicle;
+        if (previous == vehicle)
         {
             return;
         }
@@ -27,10 +27,14 @@ public sealed class VehicleGrain(
         await GrainFactory.GetGrain<IOwnerGrain>(vehicle.OwnerIdNumber).AddVinAsync(vehicle.Vin);
         state.State.Vehicle = vehicle;
         await state.WriteStateAsync();
-        if (previousOwner is not null && previousOwner != vehicle.OwnerIdNumber)
+        if (previous is not null && previous.OwnerIdNumber != vehicle.OwnerIdNumber)
         {
-            await GrainFactory.GetGrain<IOwnerGrain>(previousOwner).RemoveVinAsync(vehicle.Vin);
-            await GrainFactory.GetGrain<ISelectionSessionGrain>(vehicle.Vin).ChangeOwnerAsync(vehicle.OwnerIdNumber);
+            await GrainFactory.GetGrain<IOwnerGrain>(previous.OwnerIdNumber).RemoveVinAsync(vehicle.Vin);
+        }
+
+        if (previous is not null && (previous.OwnerIdNumber != vehicle.OwnerIdNumber || previous.OwnerPhone != vehicle.OwnerPhone))
+        {
+            await GrainFactory.GetGrain<ISelectionSessionGrain>(vehicle.Vin).VehicleChangedAsync(vehicle);
         }
     }
 }

@@ -102,7 +102,7 @@ public sealed class EntryTests
     {
         var world = new SelectionWorld();
         var until = Start.AddDays(300);
-        world.Applicant = world.Applicant with { BlacklistedUntil = until };
+        world.BlacklistedUntil = until;
 
         var error = Fails(world.Enter(), ErrorCodes.Blacklisted);
 
@@ -113,7 +113,7 @@ public sealed class EntryTests
     public void BlacklistLiftsItselfWhenItsTimeIsOver()
     {
         var world = new SelectionWorld();
-        world.Applicant = world.Applicant with { BlacklistedUntil = Start.AddMinutes(-1) };
+        world.BlacklistedUntil = Start.AddMinutes(-1);
 
         Succeeds(world.Enter());
     }
@@ -137,7 +137,8 @@ public sealed class EntryTests
     {
         var world = new SelectionWorld();
         world.Vehicle = world.Vehicle with { Energy = EnergyKind.Fuel };
-        world.Applicant = world.Applicant with { BlacklistedUntil = Start.AddDays(1), UserType = UserType.Learner, OfficeCode = "440300", IdNumber = StrangerId };
+        world.BlacklistedUntil = Start.AddDays(1);
+        world.Applicant = world.Applicant with { UserType = UserType.Learner, OfficeCode = "440300", IdNumber = StrangerId };
         world.Office = world.Office with { Settings = world.Office.Settings with { Maintenance = true } };
 
         Fails(world.Enter(), ErrorCodes.Maintenance);
@@ -147,7 +148,7 @@ public sealed class EntryTests
         Fails(world.Enter(), ErrorCodes.RegionNotAllowed);
         world.Applicant = world.Applicant with { OfficeCode = OfficeCode };
         Fails(world.Enter(), ErrorCodes.Blacklisted);
-        world.Applicant = world.Applicant with { BlacklistedUntil = null };
+        world.BlacklistedUntil = null;
         Fails(world.Enter(), ErrorCodes.NotEligible);
     }
 
@@ -244,7 +245,7 @@ public sealed class EntryTests
         var world = new SelectionWorld();
         world.EnterAndVerify();
 
-        world.Rules.ChangeOwner(StrangerId);
+        world.Rules.VehicleChanged(world.Vehicle with { OwnerIdNumber = StrangerId, OwnerPhone = "13900000009" });
 
         Assert.Equal(SelectionStage.ServiceInfo, world.State.Stage);
         Assert.Equal(ErrorCodes.NotOwner, world.Rules.CheckActor(world.Owner)?.Code);

@@ -121,7 +121,7 @@ public sealed class ExchangeDeadlineTests
         await world.Rules.CatchUpAsync();
         var until = world.Rules.TakeEvents().OfType<SelectionEvent.Lapsed>().Single().BlacklistedUntil;
 
-        world.Applicant = world.Applicant with { BlacklistedUntil = until };
+        world.BlacklistedUntil = until;
         Assert.Equal(until, Fails(world.Enter(), ErrorCodes.Blacklisted).Until);
 
         world.Time.SetUtcNow(until.AddHours(9));

@@ -27,6 +27,11 @@ internal sealed class SelectionWorld
 
     public AccountRecord Applicant { get; set; }
 
+    /// <summary>The applicant's (the person's) blacklist, as the person's grain would tell it.</summary>
+    public DateTimeOffset? BlacklistedUntil { get; set; }
+
+    public const string OwnerPhone = "13800000001";
+
     public SelectionState State { get; } = new();
 
     public const string OfficeCode = "130100";
@@ -48,7 +53,7 @@ internal sealed class SelectionWorld
             publication);
         Pool = new PlatePool(OfficeCode, "冀A", Ledger, Time, new CryptoRandomSource());
         Pool.PublishAsync(publication).GetAwaiter().GetResult();
-        Vehicle = new VehicleRecord(Vin.WithCheckDigit("LSVAU2180N2184321"), "冀A12345", PlateKind.Small, EnergyKind.Pure, OwnerId, OfficeCode);
+        Vehicle = new VehicleRecord(Vin.WithCheckDigit("LSVAU2180N2184321"), "冀A12345", PlateKind.Small, EnergyKind.Pure, OwnerId, OfficeCode, OwnerPhone);
         Applicant = new AccountRecord
         {
             Username = "zhangsan",
@@ -66,14 +71,16 @@ internal sealed class SelectionWorld
 
     public Caller Owner => new(Applicant.Username, Role.Citizen, Applicant.OfficeCode, Applicant.IdNumber, Applicant.UserType);
 
-    public SelectionReply Enter() => Rules.Enter(new EntryFacts(Office, Vehicle, Applicant));
+    public SelectionReply Enter() => Rules.Enter(Facts);
+
+    public EntryFacts Facts => new(Office, Vehicle, Applicant, BlacklistedUntil);
 
     /// <summary>Walks phase 1 and the SMS verification: the selection is then at the drawing stage.</summary>
     public void EnterAndVerify() => EnterAndVerify(Rules);
 
     public void EnterAndVerify(SelectionRules rules)
     {
-        Succeeds(rules.Enter(new EntryFacts(Office, Vehicle, Applicant)));
+        Succeeds(rules.Enter(Facts));
         Succeeds(rules.ConfirmInfo(Office.Notice.Version, Office));
         Succeeds(rules.Start());
         VerifyWithSentCode(rules);

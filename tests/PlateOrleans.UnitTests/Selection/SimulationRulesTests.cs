@@ -16,7 +16,7 @@ public sealed class SimulationRulesTests
     }
 
     private static SelectionReply Enter(SelectionWorld world, SelectionRules rules) =>
-        rules.Enter(new EntryFacts(world.Office, world.Vehicle, world.Applicant));
+        rules.Enter(world.Facts);
 
     [Fact]
     public async Task ASimulationWalksTheWholeFlowWithoutTouchingTheRealPool()
@@ -56,7 +56,7 @@ public sealed class SimulationRulesTests
     public void BlacklistedUsersMayPractise()
     {
         var (world, rules) = Simulation();
-        world.Applicant = world.Applicant with { BlacklistedUntil = Start.AddDays(100) };
+        world.BlacklistedUntil = Start.AddDays(100);
 
         Succeeds(Enter(world, rules));
     }

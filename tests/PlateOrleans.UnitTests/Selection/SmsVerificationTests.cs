@@ -35,6 +35,51 @@ public sealed class SmsVerificationTests
     }
 
     [Fact]
+    public void TheCodeGoesToThePhoneOnRecordNotToTheApplicantsOwn()
+    {
+        var world = new SelectionWorld();
+        world.Applicant = world.Applicant with { Phone = "13999999999" };
+        world.Vehicle = world.Vehicle with { OwnerPhone = "13700000007" };
+        Succeeds(world.Enter());
+        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Start());
+
+        Assert.Equal("137****0007", world.Rules.SendSmsCode().Sms!.SentTo);
+        Assert.Equal("13700000007", world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single().Phone);
+    }
+
+    [Fact]
+    public void WithoutAPhoneOnRecordNoCodeIsSent()
+    {
+        var world = new SelectionWorld();
+        world.Vehicle = world.Vehicle with { OwnerPhone = null };
+        Succeeds(world.Enter());
+        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Start());
+
+        Fails(world.Rules.SendSmsCode(), ErrorCodes.NoPhoneOnRecord);
+        Assert.Empty(world.Rules.TakeEvents());
+
+        world.Rules.VehicleChanged(world.Vehicle with { OwnerPhone = "13700000007" });
+        Assert.Equal("137****0007", world.Rules.SendSmsCode().Sms!.SentTo);
+    }
+
+    [Fact]
+    public void AnOfficeCannotSetTheCooldownBelowTheMinimum()
+    {
+        var world = new SelectionWorld();
+        world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { SmsCooldownSeconds = 0 } } };
+        Succeeds(world.Enter());
+        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Start());
+        world.Rules.SendSmsCode();
+
+        var error = Fails(world.Rules.SendSmsCode(), ErrorCodes.SmsCooldown);
+
+        Assert.Equal(OfficeRules.MinSmsCooldownSeconds, error.RetryAfterSeconds);
+    }
+
+    [Fact]
     public void ASecondCodeWithinTheCooldownIsRefusedWithTheWait()
     {
         var world = AtVerification();

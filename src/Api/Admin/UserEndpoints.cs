@@ -1,0 +1,90 @@
+using PlateOrleans.Api.Auth;
+using PlateOrleans.Api.Http;
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Selection;
+
+namespace PlateOrleans.Api.Admin;
+
+/// <summary>An account as staff see it: no password hash, no ID number, the phone masked.</summary>
+public sealed record UserSummary(string Username, string Role, string? OfficeCode, UserType? UserType, string? Phone, bool Disabled, DateTimeOffset CreatedAt)
+{
+    public static UserSummary Of(AccountRecord a) => new(
+        a.Username, a.Role.ToString().ToLowerInvariant(), a.OfficeCode, a.UserType, a.Phone is null ? null : SelectionRules.MaskPhone(a.Phone), a.Disabled, a.CreatedAt);
+}
+
+public sealed record DisabledRequest(bool? Disabled);
+
+/// <summary>
+/// Finding and disabling accounts: a person who shows their ID card at the window can have the account that holds
+/// their ID number disabled (its tokens stop at once) and register their own.
+/// </summary>
+public static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/v1/admin/users").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
+        users.MapGet("", FindUsers)
+            .WithName("FindUsers").WithSummary("The accounts of an ID number (every one it registered) or of a username; an operator sees its office's citizens only.")
+            .Produces<List<UserSummary>>();
+        users.MapPut("/{username}/disabled", SetDisabled).RequireAuthorization(AuthSetup.AdminPolicy)
+            .WithName("SetUserDisabled").WithSummary("Disables an account (its tokens stop working at once, its ID number is free again) or enables it.")
+            .Produces(StatusCodes.Status204NoContent);
+        return app;
+    }
+
+    private static async Task<IResult> FindUsers(string? idNumber, string? username, HttpContext http, IGrainFactory grains)
+    {
+        if ((idNumber is null) == (username is null) || idNumber is { Length: > 32 } || username is { Length: > 64 })
+        {
+            return new FieldErrors().Check(false, "idNumber", "请提供 idNumber 或 username 之一。").ToResult();
+        }
+
+        IEnumerable<string> usernames = username is not null ? [username] : (await grains.GetGrain<IOwnerGrain>(idNumber!).GetAsync()).Usernames;
+        var accounts = await Task.WhenAll(usernames.Select(u => grains.Account(u).GetAsync()));
+        var caller = http.User.ToCaller();
+        return TypedResults.Ok(accounts
+            .OfType<AccountRecord>()
+            .Where(a => caller.Role == Role.Admin || (a.Role == Role.Citizen && a.OfficeCode == caller.OfficeCode))
+            .Select(UserSummary.Of)
+            .ToList());
+    }
+
+    private static async Task<IResult> SetDisabled(string username, DisabledRequest? body, HttpContext http, IGrainFactory grains)
+    {
+        if (body?.Disabled is not { } disabled)
+        {
+            return new FieldErrors().Check(false, "disabled", "disabled 为 true 或 false。").ToResult();
+        }
+
+        if (username.Length > 64 || await grains.Account(username).GetAsync() is not { } account)
+        {
+            return Problems.Result(PlateError.NotFound("用户不存在。"));
+        }
+
+        if (disabled && string.Equals(account.Username, http.User.ToCaller().Username, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Result(new PlateError(ErrorCodes.Forbidden, "不能停用自己的账户。"));
+        }
+
+        if (disabled)
+        {
+            // The account first: should freeing the ID number fail, a disabled holder is treated as free anyway.
+            await grains.Account(username).SetDisabledAsync(true);
+            if (account.IdNumber is { } idNumber)
+            {
+                await grains.GetGrain<IOwnerGrain>(idNumber).ReleaseAsync(account.Username);
+            }
+
+            return TypedResults.NoContent();
+        }
+
+        if (account.IdNumber is { } held)
+        {
+            var reclaimed = await grains.GetGrain<IOwnerGrain>(held).ReclaimAsync(account.Username);
+            return reclaimed.Error is { } error ? Problems.Result(error) : TypedResults.NoContent();
+        }
+
+        await grains.Account(username).SetDisabledAsync(false);
+        return TypedResults.NoContent();
+    }
+}

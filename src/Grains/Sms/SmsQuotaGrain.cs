@@ -1,0 +1,44 @@
+using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Offices;
+
+namespace PlateOrleans.Grains.Sms;
+
+/// <summary>Today's count of verification codes sent to one phone (a day of Beijing time).</summary>
+[GenerateSerializer, Alias("SmsQuotaState")]
+public sealed class SmsQuotaState
+{
+    [Id(0)] public DateOnly Day { get; set; }
+    [Id(1)] public int Count { get; set; }
+}
+
+/// <summary>
+/// Caps the verification codes a phone receives per day, whichever vehicles and accounts ask: with the attempts per code,
+/// this bounds how many guesses a day can make at a six-digit code. Stored, so that neither a restart nor an idle
+/// deactivation hands out a fresh day.
+/// </summary>
+public sealed class SmsQuotaGrain(
+    [PersistentState("sms-quota")] IPersistentState<SmsQuotaState> state,
+    TimeProvider time) : Grain, ISmsQuotaGrain
+{
+    /// <summary>Codes per phone per day.</summary>
+    public const int CodesPerDay = 10;
+
+    public async Task<DateTimeOffset?> TryTakeAsync()
+    {
+        var now = time.GetUtcNow();
+        var today = OfficeCalendar.LocalDate(now);
+        if (state.State.Day != today)
+        {
+            (state.State.Day, state.State.Count) = (today, 0);
+        }
+
+        if (state.State.Count >= CodesPerDay)
+        {
+            return OfficeCalendar.EndOf(today);
+        }
+
+        state.State.Count++;
+        await state.WriteStateAsync();
+        return null;
+    }
+}

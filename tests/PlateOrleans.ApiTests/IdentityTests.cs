@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using static PlateOrleans.Testing.ApiDriver;
+
+namespace PlateOrleans.ApiTests;
+
+/// <summary>
+/// Only the owner selects: each test is an attacker's attempt (a squatter with the owner's ID number, a stale token,
+/// a second account to escape a blacklist, a flood of passwords) and the refusal they get.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class IdentityTests(ApiFactory factory)
+{
+    private readonly ApiDriver _api = new(factory);
+
+    private Task<HttpResponseMessage> Register(string username, string idNumber, string officeCode, string phone = "13912345678", string userType = "owner") =>
+        _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { username, password = "Passw0rd!", phone, userType, officeCode, idNumber });
+
+    [Fact]
+    public async Task ASquatterWithTheOwnersIdNumberCannotRegisterAndTheHolderIsNotNamed()
+    {
+        var (owner, _) = await _api.ApplicantAsync();
+
+        var refused = await ExpectProblem(HttpStatusCode.Conflict, "id_number_taken", Register($"squatter{Next()}", owner.IdNumber, owner.OfficeCode));
+
+        Assert.DoesNotContain(owner.Username, refused.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await UsersAsync($"idNumber={owner.IdNumber}", u => u.GetProperty("username").GetString() != owner.Username));
+    }
+
+    [Fact]
+    public async Task AUnitsCreditCodeRegistersOnceToo()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var unit = await _api.RegisterAsync(office, "unit");
+
+        await ExpectProblem(HttpStatusCode.Conflict, "id_number_taken", Register($"squatter{Next()}", unit.IdNumber, office, userType: "unit"));
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrationsOfOneIdNumberMakeExactlyOneAccount()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var idNumber = NewIdNumber();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Register($"racer{Next()}", idNumber, office)));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Single(await UsersAsync($"idNumber={idNumber}"));
+    }
+
+    [Fact]
+    public async Task UsernamesThatDifferOnlyInCaseAreOneAccount()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var username = $"CaseUser{Next()}";
+        await Expect(HttpStatusCode.Created, Register(username, NewIdNumber(), office));
+
+        await ExpectProblem(HttpStatusCode.Conflict, "username_taken", Register(username.ToLowerInvariant(), NewIdNumber(), office));
+
+        var me = await Expect(HttpStatusCode.OK, (await _api.SignInAsync(username.ToUpperInvariant(), "Passw0rd!")).GetAsync("/api/v1/me"));
+        Assert.Equal(username, me.GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task TheCodeGoesToThePhoneOnTheOfficesRecordNeverToTheOneTypedAtRegistration()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var citizen = await _api.RegisterAsync(office);
+        var onRecord = $"136{Next():00000000}";
+        var vin = await _api.ImportVehicleAsync(office, citizen with { Phone = onRecord });
+        await WalkToVerifyIdentityAsync(citizen, vin);
+
+        var sent = await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
+
+        Assert.Equal($"{onRecord[..3]}****{onRecord[7..]}", sent.GetProperty("sentTo").GetString());
+        Assert.Empty((await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"))).EnumerateArray());
+        var code = await _api.LatestCodeAsync(onRecord);
+        Assert.Equal("drawing", (await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code }))).GetProperty("stage").GetString());
+    }
+
+    [Fact]
+    public async Task WithoutAPhoneOnRecordNoCodeIsSentUntilTheOfficeImportsOne()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var citizen = await _api.RegisterAsync(office);
+        var vin = NewVin();
+        var admin = await _api.AdminAsync();
+        await Expect(HttpStatusCode.OK, admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }));
+        await WalkToVerifyIdentityAsync(citizen, vin);
+
+        await ExpectProblem(HttpStatusCode.Conflict, "no_phone_on_record", citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
+
+        // The owner showed their ID card at the window; the office imports the phone, and the next code goes there.
+        await Expect(HttpStatusCode.OK, admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }));
+        await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
+        Assert.Matches("^[0-9]{6}$", await _api.LatestCodeAsync(citizen.Phone));
+    }
+
+    [Fact]
+    public async Task ADisabledAccountsTokensStopAtOnceAndItsIdNumberIsFreeForTheRealPerson()
+    {
+        var (squatter, _) = await _api.ApplicantAsync();
+        await Expect(HttpStatusCode.OK, squatter.Client.GetAsync("/api/v1/me"));
+        var admin = await _api.AdminAsync();
+
+        await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{squatter.Username}/disabled", new { disabled = true }));
+
+        await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled", squatter.Client.GetAsync("/api/v1/me"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled",
+            _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = squatter.Username, password = "Passw0rd!" }));
+        var real = await _api.RegisterAsync(squatter.OfficeCode, idNumber: squatter.IdNumber);
+        await Expect(HttpStatusCode.OK, real.Client.GetAsync("/api/v1/me"));
+        var accounts = await UsersAsync($"idNumber={squatter.IdNumber}");
+        Assert.Equal([(squatter.Username, true), (real.Username, false)], accounts.Select(a => (a.GetProperty("username").GetString(), a.GetProperty("disabled").GetBoolean())).OrderBy(a => a.Item2 ? 0 : 1));
+
+        // The old account cannot come back while the real person holds the ID number.
+        await ExpectProblem(HttpStatusCode.Conflict, "id_number_taken", admin.PutAsJsonAsync($"/api/v1/admin/users/{squatter.Username}/disabled", new { disabled = false }));
+    }
+
+    [Fact]
+    public async Task ATokenIssuedBeforeTheAccountWasDisabledAndEnabledAgainStaysDead()
+    {
+        var (citizen, _) = await _api.ApplicantAsync();
+        var admin = await _api.AdminAsync();
+        await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
+        await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = false }));
+
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", citizen.Client.GetAsync("/api/v1/me"));
+        var again = await _api.SignInAsync(citizen.Username, "Passw0rd!");
+        await Expect(HttpStatusCode.OK, again.GetAsync("/api/v1/me"));
+    }
+
+    [Fact]
+    public async Task OnlyAnAdminDisablesAccountsAndNotItsOwn()
+    {
+        var (citizen, _) = await _api.ApplicantAsync();
+        var op = await _api.OperatorAsync(citizen.OfficeCode);
+
+        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", op.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
+        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{AdminUsername}/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PutAsJsonAsync("/api/v1/admin/users/nobody-at-all/disabled", new { disabled = true }));
+        await ExpectInvalid("disabled", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = "yes" }));
+        await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
+    }
+
+    [Fact]
+    public async Task AnOperatorFindsItsOwnOfficesCitizensOnly()
+    {
+        var (home, _) = await _api.ApplicantAsync();
+        var (away, _) = await _api.ApplicantAsync();
+        var op = await _api.OperatorAsync(home.OfficeCode);
+
+        var found = Assert.Single((await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/users?idNumber={home.IdNumber}"))).EnumerateArray());
+        Assert.Equal("13*", found.GetProperty("phone").GetString()![..2] + "*");
+        Assert.Contains("****", found.GetProperty("phone").GetString());
+        Assert.Empty((await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/users?username={away.Username}"))).EnumerateArray());
+        await ExpectInvalid("idNumber", op.GetAsync("/api/v1/admin/users"));
+    }
+
+    [Fact]
+    public async Task TokensCarryTheUsernameRoleAndStampButNoPersonalData()
+    {
+        var (citizen, _) = await _api.ApplicantAsync();
+        var token = citizen.Client.DefaultRequestHeaders.Authorization!.Parameter!;
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='))).RootElement;
+
+        var claims = json.EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Subset(new HashSet<string> { "sub", "jti", "role", "sst", "iat", "nbf", "exp", "iss", "aud" }, claims);
+        Assert.DoesNotContain(citizen.IdNumber, Encoding.UTF8.GetString(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='))));
+    }
+
+    [Fact]
+    public async Task TheBlacklistFollowsThePersonIntoANewAccount()
+    {
+        var (citizen, vin) = await _api.ApplicantAsync();
+        var until = DateTimeOffset.UtcNow.AddDays(700);
+        await _api.BlacklistAsync(citizen.Username, until);
+        var admin = await _api.AdminAsync();
+        await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
+
+        var second = await _api.RegisterAsync(citizen.OfficeCode, idNumber: citizen.IdNumber);
+
+        var refused = await ExpectProblem(HttpStatusCode.Forbidden, "blacklisted", second.Client.PostAsync(SelectionPath(vin), null));
+        Assert.Equal(until.ToUnixTimeSeconds(), refused.GetProperty("until").GetDateTimeOffset().ToUnixTimeSeconds());
+        var me = await Expect(HttpStatusCode.OK, second.Client.GetAsync("/api/v1/me"));
+        Assert.Equal(until.ToUnixTimeSeconds(), me.GetProperty("blacklistedUntil").GetDateTimeOffset().ToUnixTimeSeconds());
+
+        // Lifting it through the new account lifts it for the person.
+        await Expect(HttpStatusCode.NoContent, admin.DeleteAsync($"/api/v1/admin/blacklist/{second.Username}"));
+        await Expect(HttpStatusCode.OK, second.Client.PostAsync(SelectionPath(vin), null));
+    }
+
+    [Fact]
+    public async Task ASignInFloodAgainstOneAccountIsMadeToWaitBeforeAnyPasswordIsChecked()
+    {
+        var (citizen, _) = await _api.ApplicantAsync();
+        var anonymous = _api.Anonymous();
+        var answers = new List<(HttpStatusCode Status, string Code, string? RetryAfter)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var response = await anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = $"Wrong-{i}-pass" });
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            answers.Add((response.StatusCode, problem.GetProperty("code").GetString()!, response.Headers.RetryAfter?.ToString()));
+        }
+
+        Assert.All(answers.Take(3), a => Assert.Equal((HttpStatusCode.Unauthorized, "invalid_credentials"), (a.Status, a.Code)));
+        Assert.All(answers.Skip(3), a => Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limited"), (a.Status, a.Code)));
+        Assert.All(answers.Skip(3), a => Assert.NotNull(a.RetryAfter));
+
+        // Even the right password waits now, from this address; it was never checked, so it cannot be confirmed by timing.
+        await ExpectProblem(HttpStatusCode.TooManyRequests, "rate_limited", anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Passw0rd!" }));
+        await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
+    }
+
+    private async Task<List<JsonElement>> UsersAsync(string query, Func<JsonElement, bool>? where = null)
+    {
+        var users = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
+        return [.. users.EnumerateArray().Where(where ?? (_ => true))];
+    }
+
+    private async Task WalkToVerifyIdentityAsync(Citizen citizen, string vin)
+    {
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
+        var notice = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice");
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = notice.GetProperty("version").GetString() }));
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
+    }
+}
