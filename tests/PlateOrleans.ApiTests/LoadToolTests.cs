@@ -117,6 +117,17 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.Contains("the pool counts 4 numbers reserved or issued, the assignments 3", miscounted.Broken);
     }
 
+    [Theory]
+    [InlineData("""[{"phone":"19001000001","text":"【车管所】验证码 482913，5 分钟内有效。","sentAt":"2026-12-03T07:25:42.123Z"}]""")]
+    [InlineData("""[{"to":"19001000001","body":"Your code is 482913","at":"2026-12-03T07:25:42Z"},{"body":"Your code is 111111"}]""")]
+    [InlineData("""["482913 is your code"]""")]
+    public void TheCodeIsTheNewestMessagesSixDigitsWhateverTheMessagesFieldsAreCalled(string outbox)
+    {
+        var newest = System.Text.Json.JsonDocument.Parse(outbox).RootElement[0];
+
+        Assert.Equal("482913", SelectionSteps.CodeIn(newest));
+    }
+
     [Fact]
     public void PercentilesComeFromAHistogramOfEveryAnswer()
     {

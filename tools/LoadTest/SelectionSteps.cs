@@ -34,17 +34,26 @@ public sealed partial class SelectionSteps(LoadApi api, string office)
         return sent.GetProperty("confirmEnabledAt").GetDateTimeOffset();
     }
 
-    /// <summary>The newest code sent to the phone on the office's record, as the owner reads it off the SMS.</summary>
+    /// <summary>
+    /// The newest code sent to the phone on the office's record, as the owner reads it off the SMS. The contract names
+    /// no field of a message, so the code is the first six digits standing alone in the newest message's text
+    /// (<c>text</c>, else any of its strings): not a part of a phone number or a time.
+    /// </summary>
     public async Task<string> ReadCodeAsync(Applicant a)
     {
         var messages = await api.SendAsync("GET /dev/sms", HttpMethod.Get, $"/api/v1/dev/sms?phone={a.OwnerPhone}", 200);
-        var text = messages.ValueKind == JsonValueKind.Array
-            ? messages.EnumerateArray().Select(m => m.GetProperty("text").GetString()).FirstOrDefault() ?? ""
-            : "";
-        return CodePattern().Match(text) is { Success: true } match
-            ? match.Value
-            : throw new UnexpectedAnswerException("GET /dev/sms", 200, "no_code", messages.GetRawText());
+        var newest = messages.ValueKind == JsonValueKind.Array ? messages.EnumerateArray().FirstOrDefault() : default;
+        return CodeIn(newest) ?? throw new UnexpectedAnswerException("GET /dev/sms", 200, "no_code", messages.GetRawText());
     }
+
+    /// <summary>The six-digit code in a message of the outbox, or null.</summary>
+    public static string? CodeIn(JsonElement message) => message.ValueKind switch
+    {
+        JsonValueKind.String => CodePattern().Match(message.GetString()!) is { Success: true } m ? m.Value : null,
+        JsonValueKind.Object when message.TryGetProperty("text", out var text) && CodeIn(text) is { } code => code,
+        JsonValueKind.Object => message.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? CodeIn(p.Value) : null).FirstOrDefault(c => c is not null),
+        _ => null,
+    };
 
     /// <summary>
     /// Waits until <paramref name="confirmEnabledAt"/> by this machine's clock, then verifies. The contract says a
@@ -102,6 +111,6 @@ public sealed partial class SelectionSteps(LoadApi api, string office)
 
     private static string Selection(Applicant a) => $"/api/v1/selections/{a.Vin}";
 
-    [GeneratedRegex("[0-9]{6}")]
+    [GeneratedRegex("(?<![0-9])[0-9]{6}(?![0-9])")]
     private static partial Regex CodePattern();
 }
