@@ -5,7 +5,16 @@ namespace PlateOrleans.LoadTest;
 
 /// <summary>One second of a run: where the applicants were at its end, and what the server did during it.</summary>
 public sealed record TimelinePoint(
-    double Seconds, int Arrived, int InFlight, int Finished, int Failed, int Unexpected, double FinishedPerSecond, double RequestsPerSecond, double? P99Milliseconds);
+    double Seconds,
+    int Arrived,
+    int InFlight,
+    int Finished,
+    int Failed,
+    int Unexpected,
+    double ArrivedPerSecond,
+    double FinishedPerSecond,
+    double RequestsPerSecond,
+    double? P99Milliseconds);
 
 /// <summary>
 /// Prints a line every second while a run goes on (arrived, in flight, finished, failed, unexpected answers, finished
@@ -24,7 +33,7 @@ public sealed class Progress
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _ticking;
     private TimeSpan _last;
-    private int _lastFinished;
+    private int _lastArrived, _lastFinished;
     private long _lastRequests;
 
     private Progress(Metrics metrics, string label, int applicants, TextWriter output)
@@ -75,19 +84,19 @@ public sealed class Progress
         var now = _clock.Elapsed;
         var seconds = (now - _last).TotalSeconds;
         var interval = _metrics.TakeInterval();
-        var finished = _metrics.Finished;
-        var requests = _metrics.Requests;
+        var (arrived, finished, requests) = (_metrics.Arrived, _metrics.Finished, _metrics.Requests);
         var point = new TimelinePoint(
             Math.Round(now.TotalSeconds, 3),
-            _metrics.Arrived,
+            arrived,
             _metrics.InFlight,
             finished,
             _metrics.Failed,
             _metrics.Unexpected,
+            (arrived - _lastArrived) / seconds,
             (finished - _lastFinished) / seconds,
             (requests - _lastRequests) / seconds,
             interval.TotalCount > 0 ? Metrics.Milliseconds(interval, 99) : null);
-        (_last, _lastFinished, _lastRequests) = (now, finished, requests);
+        (_last, _lastArrived, _lastFinished, _lastRequests) = (now, arrived, finished, requests);
         _timeline.Add(point);
         _output.WriteLine(Line(point));
     }
