@@ -27,10 +27,14 @@ public sealed class UnexpectedAnswerException(string endpoint, int status, strin
 /// </summary>
 public sealed class LoadApi(HttpClient http)
 {
+    /// <summary>For <c>expected</c>: any 2xx status, where the contract names none (the operators' set-up calls).</summary>
+    public const int AnySuccess = 2;
+
     public Metrics Metrics { get; } = new();
 
     /// <summary>
-    /// Sends a request and returns its JSON body (default when empty) if it answered <paramref name="expected"/>;
+    /// Sends a request and returns its JSON body (default when empty) if it answered <paramref name="expected"/> (or
+    /// any 2xx, for <see cref="AnySuccess"/>);
     /// otherwise records it as unexpected and throws <see cref="UnexpectedAnswerException"/>.
     /// </summary>
     public async Task<JsonElement> SendAsync(
@@ -68,9 +72,10 @@ public sealed class LoadApi(HttpClient http)
             throw new UnexpectedAnswerException(endpoint, 0, e.GetType().Name, e.Message);
         }
 
-        Metrics.Record(endpoint, status, status == expected, clock.Elapsed);
+        var answered = status == expected || (expected == AnySuccess && status is >= 200 and < 300);
+        Metrics.Record(endpoint, status, answered, clock.Elapsed);
         var json = text.Length == 0 ? default : Parse(text);
-        if (status != expected)
+        if (!answered)
         {
             var code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) ? c.GetString() : null;
             throw new UnexpectedAnswerException(endpoint, status, code, text);

@@ -60,16 +60,9 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
             rules = new { drawsPerVehicle = Draws.DrawsPerApplicant, platesPerDraw = 10, smsConfirmDelaySeconds = options.SmsDelaySeconds },
             locations = new[] { new { id = "main", name = "本所", slots = new[] { new { slot = "09:00-10:00", capacity = 1000 } } } },
         };
-        try
-        {
-            await api.SendAsync("PUT /admin/offices/{code}", HttpMethod.Put, office, 201, adminToken, body);
-        }
-        catch (UnexpectedAnswerException e) when (e.Status == 200)
-        {
-            // It existed already: replaced, which is as good.
-        }
-
-        await api.SendAsync("PUT /admin/offices/{code}/pool", HttpMethod.Put, $"{office}/pool", 200, adminToken, new
+        // 201 created, or 200 replaced (the contract names neither): as good.
+        await api.SendAsync("PUT /admin/offices/{code}", HttpMethod.Put, office, LoadApi.AnySuccess, adminToken, body);
+        await api.SendAsync("PUT /admin/offices/{code}/pool", HttpMethod.Put, $"{office}/pool", LoadApi.AnySuccess, adminToken, new
         {
             series = new[] { new { plateKind = "small", energyLetter = "D", blocks = Blocks } },
         });
@@ -107,7 +100,7 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
         foreach (var chunk in people.Chunk(ImportChunk))
         {
             var vehicles = chunk.Select(p => new { vin = p.Vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = p.IdNumber, ownerPhone = p.Phone });
-            var imported = await api.SendAsync("POST /admin/offices/{code}/vehicles", HttpMethod.Post, $"/api/v1/admin/offices/{options.Office}/vehicles", 200, adminToken, vehicles);
+            var imported = await api.SendAsync("POST /admin/offices/{code}/vehicles", HttpMethod.Post, $"/api/v1/admin/offices/{options.Office}/vehicles", LoadApi.AnySuccess, adminToken, vehicles);
             if (imported.GetProperty("imported").GetInt32() != chunk.Length)
             {
                 throw new InvalidOperationException($"The import took {imported.GetRawText()} of {chunk.Length} cars.");
