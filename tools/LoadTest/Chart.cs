@@ -39,7 +39,7 @@ public static class Chart
         p99.Axes.YAxis = plot.Axes.Right;
 
         plot.Title(report.Title);
-        plot.Axes.Bottom.Label.Text = "seconds since the first arrival";
+        plot.Axes.Bottom.Label.Text = "seconds since the run started";
         plot.Axes.Left.Label.Text = "applicants per second";
         plot.Axes.Right.Label.Text = "p99 (ms)";
         plot.Axes.Left.Label.ForeColor = finished.Color;

@@ -30,12 +30,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             var admin = await preparation.AdminTokenAsync();
             await preparation.CreateOfficeAsync(admin);
             warmup = await preparation.ApplicantsAsync(admin, options.Warmup);
-            applicants = await preparation.ApplicantsAsync(admin, options.Applicants);
+            applicants = await preparation.ApplicantsAsync(admin, options.Applicants, new Told(n => Say($"Registered and signed in {n} of {options.Applicants} applicants ({clock.Elapsed.TotalSeconds:0} s).")));
             Say($"Prepared {warmup.Count + applicants.Count} applicants (registered, signed in, cars imported) in {clock.Elapsed.TotalSeconds:0} s.");
             if (options.Scenario == Scenario.Draws)
             {
                 var all = warmup.Count + applicants.Count;
-                await preparation.VerifyAsync([.. warmup, .. applicants], new Progress<int>(done => Say($"Verified {done} of {all} applicants ({clock.Elapsed.TotalSeconds:0} s).")));
+                await preparation.VerifyAsync([.. warmup, .. applicants], new Told(done => Say($"Verified {done} of {all} applicants ({clock.Elapsed.TotalSeconds:0} s).")));
             }
         }
         catch (Exception e) when (e is UnexpectedAnswerException or HttpRequestException or InvalidOperationException)
@@ -95,4 +95,10 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
     }
 
     private void Say(FormattableString line) => output.WriteLine(line.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Says how far preparing got at once, on the caller's thread (<see cref="Progress{T}"/> would post it, out of order).</summary>
+    private sealed class Told(Action<int> say) : IProgress<int>
+    {
+        public void Report(int value) => say(value);
+    }
 }

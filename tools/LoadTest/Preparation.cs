@@ -21,6 +21,7 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
 
     private const string Password = "Load-Passw0rd";
     private const int ImportChunk = 500;
+    private const int ProgressEvery = 1000;
 
     /// <summary>How many applicants are sent their codes before the first of them verifies, when preparing the draw scenario.</summary>
     private const int VerifyChunk = 500;
@@ -69,15 +70,16 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
     }
 
     /// <summary>
-    /// Registers and signs in <paramref name="count"/> citizens, and imports a car for each with the citizen's own
-    /// phone as the owner's phone on record. The same phone is given at registration, so that a server which still
+    /// Registers and signs in <paramref name="count"/> citizens (telling <paramref name="registered"/> every
+    /// thousand), and imports a car for each with the citizen's own phone as the owner's phone on record. The same phone is given at registration, so that a server which still
     /// sends codes to the registration phone works too.
     /// </summary>
-    public async Task<IReadOnlyList<Applicant>> ApplicantsAsync(string adminToken, int count)
+    public async Task<IReadOnlyList<Applicant>> ApplicantsAsync(string adminToken, int count, IProgress<int>? registered = null)
     {
         var people = Enumerable.Range(_prepared, count).Select(NewPerson).ToList();
         _prepared += count;
         var tokens = new string[people.Count];
+        var signedIn = 0;
         await Parallel.ForEachAsync(
             Enumerable.Range(0, people.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.SetupParallelism },
@@ -95,6 +97,10 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
                 });
                 var token = await api.SendAsync("POST /auth/token", HttpMethod.Post, "/api/v1/auth/token", 200, body: new { username = p.Username, password = Password });
                 tokens[i] = token.GetProperty("accessToken").GetString()!;
+                if (Interlocked.Increment(ref signedIn) % ProgressEvery == 0)
+                {
+                    registered?.Report(signedIn);
+                }
             });
 
         foreach (var chunk in people.Chunk(ImportChunk))
