@@ -52,6 +52,14 @@ public sealed class LoadToolTests(ApiFactory factory)
     }
 
     [Fact]
+    public void TheToolReferencesNoProjectOfTheServerButTheContractsAtMost()
+    {
+        var ours = typeof(LoadOptions).Assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => n.StartsWith("PlateOrleans.", StringComparison.Ordinal));
+
+        Assert.All(ours, name => Assert.Equal("PlateOrleans.Contracts", name));
+    }
+
+    [Fact]
     public void TheCommandLineSetsEachOptionAndRefusesWhatItDoesNotKnow()
     {
         var options = LoadOptions.Parse([
