@@ -54,10 +54,8 @@ public sealed class Progress
     {
         await _stop.CancelAsync();
         await _ticking;
-        if (_clock.Elapsed - _last > TimeSpan.FromMilliseconds(100))
-        {
-            Sample();
-        }
+        // Always: what finished after the last tick belongs in the report, however short that last part of a second.
+        Sample();
 
         _stop.Dispose();
         return _timeline;
@@ -82,7 +80,7 @@ public sealed class Progress
     private void Sample()
     {
         var now = _clock.Elapsed;
-        var seconds = (now - _last).TotalSeconds;
+        var seconds = Math.Max((now - _last).TotalSeconds, 0.001);
         var interval = _metrics.TakeInterval();
         var (arrived, finished, requests) = (_metrics.Arrived, _metrics.Finished, _metrics.Requests);
         var point = new TimelinePoint(
