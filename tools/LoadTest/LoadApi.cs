@@ -15,19 +15,26 @@ public sealed class UnexpectedAnswerException(string endpoint, int status, strin
 
     public string? Code { get; } = code;
 
+    /// <summary>Where and how a walk ended, as the report groups failures: <c>POST /selections/{vin}/draws 409 pool_empty</c>.</summary>
+    public string Reason => $"{Endpoint} {Status} {Code}";
+
     private static string Shorten(string body) => body.Length <= 300 ? body : body[..300] + "...";
 }
 
 /// <summary>
 /// The API as a frontend calls it: one shared <see cref="HttpClient"/>, a bearer token per request, every answer timed
-/// (until its body is read) and recorded in <see cref="Latencies"/> under the endpoint's name.
+/// (until its body is read) and recorded in <see cref="Metrics"/> under the endpoint's name.
 /// </summary>
 public sealed class LoadApi(HttpClient http)
 {
-    public Latencies Latencies { get; } = new();
+    /// <summary>For <c>expected</c>: any 2xx status, where the contract names none (the operators' set-up calls).</summary>
+    public const int AnySuccess = 2;
+
+    public Metrics Metrics { get; } = new();
 
     /// <summary>
-    /// Sends a request and returns its JSON body (default when empty) if it answered <paramref name="expected"/>;
+    /// Sends a request and returns its JSON body (default when empty) if it answered <paramref name="expected"/> (or
+    /// any 2xx, for <see cref="AnySuccess"/>);
     /// otherwise records it as unexpected and throws <see cref="UnexpectedAnswerException"/>.
     /// </summary>
     public async Task<JsonElement> SendAsync(
@@ -61,13 +68,14 @@ public sealed class LoadApi(HttpClient http)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             // No answer at all (refused, reset, timed out): recorded as status 0.
-            Latencies.Add(endpoint, 0, expected: false, clock.Elapsed.TotalMilliseconds);
+            Metrics.Record(endpoint, 0, expected: false, clock.Elapsed);
             throw new UnexpectedAnswerException(endpoint, 0, e.GetType().Name, e.Message);
         }
 
-        Latencies.Add(endpoint, status, status == expected, clock.Elapsed.TotalMilliseconds);
+        var answered = status == expected || (expected == AnySuccess && status is >= 200 and < 300);
+        Metrics.Record(endpoint, status, answered, clock.Elapsed);
         var json = text.Length == 0 ? default : Parse(text);
-        if (status != expected)
+        if (!answered)
         {
             var code = json.ValueKind == JsonValueKind.Object && json.TryGetProperty("code", out var c) ? c.GetString() : null;
             throw new UnexpectedAnswerException(endpoint, status, code, text);

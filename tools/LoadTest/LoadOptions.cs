@@ -2,17 +2,44 @@ using System.Globalization;
 
 namespace PlateOrleans.LoadTest;
 
-/// <summary>What to run against, how many applicants, and over how long they arrive.</summary>
+/// <summary>What the run measures: every applicant walking the whole flow, or only the draw phase.</summary>
+public enum Scenario
+{
+    /// <summary>Opening day: applicants arrive over the window and each walks the whole selection over HTTP.</summary>
+    Surge,
+
+    /// <summary>The draw phase: applicants verified beforehand, a fixed number at a time, each drawing, backing up and confirming.</summary>
+    Draws,
+}
+
+/// <summary>How the surge's applicants spread over the window.</summary>
+public enum ArrivalPattern
+{
+    /// <summary>Evenly over the whole window.</summary>
+    Even,
+
+    /// <summary>Half of them within the first quarter of the window, the rest evenly over the other three quarters.</summary>
+    Spike,
+}
+
+/// <summary>What to run against, which scenario, how many applicants, and how they arrive.</summary>
 public sealed record LoadOptions
 {
     public Uri Url { get; init; } = new("http://localhost:5000");
 
+    public Scenario Scenario { get; init; } = Scenario.Surge;
+
     public int Applicants { get; init; } = 1000;
 
-    /// <summary>The applicants arrive evenly spread over this many seconds.</summary>
+    /// <summary>The surge's arrival window in seconds (the draw scenario has no window: it runs until all have finished).</summary>
     public double Seconds { get; init; } = 10;
 
-    /// <summary>The office the tool creates (or replaces) for the run, with a pool of 100,000 small D numbers.</summary>
+    public ArrivalPattern Arrival { get; init; } = ArrivalPattern.Even;
+
+    /// <summary>The draw scenario's applicants in flight at once (a closed loop: one finishes, the next starts).</summary>
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>The office the tool creates (or replaces) for the run, with a pool of 340,000 small D numbers.</summary>
     public string Office { get; init; } = "139901";
 
     public string AdminUsername { get; init; } = "admin";
@@ -23,26 +50,35 @@ public sealed record LoadOptions
     public int SmsDelaySeconds { get; init; } = 5;
 
     /// <summary>
-    /// Applicants who walk the flow before the surge, over <see cref="WarmupSeconds"/>, and are not counted: a process
-    /// just started runs unoptimised code at first, and opening day meets a server that has been up for a while.
+    /// Applicants who run the scenario before the measured run and are not counted: a process just started runs
+    /// unoptimised code at first, and opening day meets a server that has been up for a while.
     /// </summary>
     public int Warmup { get; init; } = 200;
 
+    /// <summary>The surge warm-up's arrival window.</summary>
     public double WarmupSeconds { get; init; } = 5;
 
-    /// <summary>How many registrations (and sign-ins) run at once while preparing; not part of the surge.</summary>
+    /// <summary>How many applicants are prepared at once (registration, sign-in, and for the draw scenario verification); not measured.</summary>
     public int SetupParallelism { get; init; } = 16;
+
+    /// <summary>Where the report goes: <c>{prefix}.md</c>, <c>{prefix}.json</c> and <c>{prefix}.png</c>; none when null.</summary>
+    public string? ReportPrefix { get; init; }
 
     public const string Usage = """
         Usage: dotnet run -c Release --project tools/LoadTest -- [options]
           --url URL              the API (default http://localhost:5000)
-          --applicants N         how many applicants arrive (default 1000)
-          --seconds S            over how many seconds they arrive, evenly spread (default 10)
+          --scenario NAME        surge: each applicant walks the whole flow (default);
+                                 draws: verified applicants draw 5 times, back up and confirm, C at a time
+          --applicants N         how many applicants (default 1000)
+          --seconds S            surge: the arrival window in seconds (default 10)
+          --arrival PATTERN      surge: even (default) or spike (half in the first quarter of the window)
+          --concurrency C        draws: applicants in flight at once (default 64)
           --office CODE          the office created for the run (default 139901, prefix 冀A)
           --admin USER:PASSWORD  an admin of the API (default admin:Admin-Passw0rd)
           --sms-delay S          the office's SMS confirm countdown (default 5)
-          --warmup N             applicants walking the flow over 5 s first, not counted (default 200; 0 for none)
-          --setup-parallelism N  registrations at once while preparing (default 16)
+          --warmup N             applicants running the scenario first, not counted (default 200; 0 for none)
+          --setup-parallelism N  applicants prepared at once (default 16)
+          --report PREFIX        write PREFIX.md, PREFIX.json and PREFIX.png
         """;
 
     /// <summary>The options of a command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
@@ -56,13 +92,17 @@ public sealed record LoadOptions
             options = name switch
             {
                 "--url" => options with { Url = new Uri(value, UriKind.Absolute) },
+                "--scenario" => options with { Scenario = Named<Scenario>(name, value) },
                 "--applicants" => options with { Applicants = Positive(name, value) },
                 "--seconds" => options with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) is > 0 and var s ? s : throw new ArgumentException($"{name} must be above 0.") },
+                "--arrival" => options with { Arrival = Named<ArrivalPattern>(name, value) },
+                "--concurrency" => options with { Concurrency = Positive(name, value) },
                 "--office" => options with { Office = value },
                 "--admin" when value.Split(':', 2) is [var user, var password] => options with { AdminUsername = user, AdminPassword = password },
                 "--sms-delay" => options with { SmsDelaySeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var w ? w : throw new ArgumentException($"{name} must not be negative.") },
                 "--setup-parallelism" => options with { SetupParallelism = Positive(name, value) },
+                "--report" => options with { ReportPrefix = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };
         }
@@ -72,4 +112,19 @@ public sealed record LoadOptions
 
     private static int Positive(string name, string value) =>
         int.Parse(value, CultureInfo.InvariantCulture) is > 0 and var n ? n : throw new ArgumentException($"{name} must be above 0.");
+
+    /// <summary>An enum value by its name in any case, and nothing else (<see cref="Enum.Parse{T}(string)"/> would take numbers too).</summary>
+    private static T Named<T>(string name, string value)
+        where T : struct, Enum
+    {
+        foreach (var v in Enum.GetValues<T>())
+        {
+            if (v.ToString().Equals(value, StringComparison.OrdinalIgnoreCase))
+            {
+                return v;
+            }
+        }
+
+        throw new ArgumentException($"{name} is one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+    }
 }
