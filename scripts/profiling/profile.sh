@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Profiles the standalone API under a load: where its CPU goes, by layer (perf with .NET perf maps), and the runtime's
+# counters (thread-pool queue, GC, lock contention) from dotnet-counters, while tools/LoadTest drives it.
+#
+#   scripts/profiling/profile.sh [--storage Memory|Sqlite|PostgreSql] [--connection CS] [--after S] [--for S] -- LOADTEST-ARGS
+#
+# --after: seconds after the load tool's warm-up ends (its "Warm-up:" line) until sampling starts;
+# --for: how long to sample. Writes TestResults/profile-<time>/: layers.md, counters.csv, api-cpu.txt, load.txt.
+# Needs perf (Debian's linux-perf) and dotnet-counters (`dotnet tool install -g dotnet-counters`).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+storage=Memory connection="" after=2 duration=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --storage) storage=$2; shift 2 ;;
+    --connection) connection=$2; shift 2 ;;
+    --after) after=$2; shift 2 ;;
+    --for) duration=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+out="TestResults/profile-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+counters="${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}"
+port=5080
+data=$(mktemp -d)
+
+dotnet build src/Api -c Release -nologo -v quiet >/dev/null
+dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null
+
+# The settings of a load test: cheap password hashing, no per-address limit (one load machine is one address).
+(cd src/Api && exec env DOTNET_PerfMapEnabled=1 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  Demo__Seed=false Storage__Provider="$storage" \
+  Storage__ConnectionString="${connection:-Data Source=$data/plates.db}" \
+  Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000 \
+  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 \
+  dotnet bin/Release/net10.0/PlateOrleans.Api.dll) >"$out/api.log" 2>&1 &
+api=$!
+trap 'kill $api 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
+
+cpu() { awk '{print $14 + $15}' "/proc/$api/stat"; }   # user + system, in clock ticks
+dotnet tools/LoadTest/bin/Release/net10.0/PlateOrleans.LoadTest.dll --url "http://127.0.0.1:$port" "$@" >"$out/load.txt" 2>&1 &
+load=$!
+until grep -q '^Warm-up:' "$out/load.txt" 2>/dev/null; do
+  kill -0 "$load" 2>/dev/null || { cat "$out/load.txt"; exit 1; }
+  sleep 1
+done
+sleep "$after"
+before=$(cpu)
+"$counters" collect -p "$api" --format csv -o "$out/counters.csv" --duration "00:00:00:$(printf %02d "$duration")" \
+  --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel >/dev/null 2>&1 &
+perf record -e cpu-clock -F 999 -g -p "$api" -o "$out/perf.data" -- sleep "$duration" >/dev/null 2>&1
+after_cpu=$(cpu)
+wait "$load" || true
+ticks=$(getconf CLK_TCK)
+echo "API CPU seconds while sampling ($duration s): $(echo "scale=2; ($after_cpu - $before) / $ticks" | bc)" >"$out/api-cpu.txt"
+perf script -i "$out/perf.data" 2>/dev/null | python3 scripts/profiling/layers.py --top 30 >"$out/layers.md"
+rm -f "$out/perf.data"
+cat "$out/api-cpu.txt"
+head -30 "$out/layers.md"
+echo "written to $out"
