@@ -11,13 +11,21 @@ public sealed class ChildSilo : IAsyncDisposable
 
     private ChildSilo(Process process) => _process = process;
 
-    public static async Task<ChildSilo> StartAsync(StorageOptions storage, string clusterId, int siloPort, int gatewayPort)
+    /// <summary>A member of a cluster on PostgreSQL.</summary>
+    public static Task<ChildSilo> StartAsync(StorageOptions storage, string clusterId, int siloPort, int gatewayPort) =>
+        StartAsync("silo", storage, clusterId, siloPort, gatewayPort);
+
+    /// <summary>The standalone app's silo (every grain) on a SQLite file, with localhost clustering.</summary>
+    public static Task<ChildSilo> StartStandaloneAsync(StorageOptions sqlite, string serviceId, int siloPort, int gatewayPort) =>
+        StartAsync("standalone", sqlite, serviceId, siloPort, gatewayPort);
+
+    private static async Task<ChildSilo> StartAsync(string mode, StorageOptions storage, string clusterId, int siloPort, int gatewayPort)
     {
         var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
                  {
-                     "exec", typeof(Program).Assembly.Location, "silo", storage.ResolveConnectionString(), clusterId,
+                     "exec", typeof(Program).Assembly.Location, mode, storage.ResolveConnectionString(), clusterId,
                      siloPort.ToString(CultureInfo.InvariantCulture), gatewayPort.ToString(CultureInfo.InvariantCulture),
                  })
         {

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
+using PlateOrleans.Silo.Hosting;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.DatabaseTests;
 
 /// <summary>
-/// Entry point of the second silo of the cluster test, run as a real process so that killing it is a real crash:
-/// nothing gets to write "dead" on the way out. Test runners load this assembly as a library and never call it.
+/// Entry point of silos run as real processes so that killing them is a real crash: the second silo of the cluster
+/// test (nothing gets to write "dead" on the way out), and the standalone silo of the restart test (nothing gets to
+/// write its state on the way out). Test runners load this assembly as a library and never call it.
 /// </summary>
 public static class Program
 {
@@ -14,21 +16,35 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args is not ["silo", var connectionString, var clusterId, var siloPort, var gatewayPort])
-        {
-            await Console.Error.WriteLineAsync("usage: silo <postgres connection string> <cluster id> <silo port> <gateway port>");
-            return 2;
-        }
-
-        var storage = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = connectionString };
         var builder = Host.CreateApplicationBuilder();
         TestSilos.QuietLogging(builder.Logging);
-        builder.UseOrleans(silo => TestSilos.ConfigureClusterMember(
-            silo, storage, clusterId, int.Parse(siloPort, CultureInfo.InvariantCulture), int.Parse(gatewayPort, CultureInfo.InvariantCulture)));
+        switch (args)
+        {
+            case ["silo", var connectionString, var clusterId, var siloPort, var gatewayPort]:
+                var storage = new StorageOptions { Provider = StorageProvider.PostgreSql, ConnectionString = connectionString };
+                builder.UseOrleans(silo => TestSilos.ConfigureClusterMember(silo, storage, clusterId, Port(siloPort), Port(gatewayPort)));
+                break;
+            case ["standalone", var connectionString, var serviceId, var siloPort, var gatewayPort]:
+                // The app's silo as the standalone API co-hosts it: every grain, on SQLite.
+                builder.Configuration["Storage:Provider"] = nameof(StorageProvider.Sqlite);
+                builder.Configuration["Storage:ConnectionString"] = connectionString;
+                builder.UseOrleans(silo => silo
+                    .UseLocalhostClustering(Port(siloPort), Port(gatewayPort), serviceId: serviceId, clusterId: serviceId)
+                    .AddPlateSilo(builder.Configuration));
+                break;
+            default:
+                await Console.Error.WriteLineAsync(
+                    "usage: silo <postgres connection string> <cluster id> <silo port> <gateway port>\n" +
+                    "       standalone <sqlite connection string> <service id> <silo port> <gateway port>");
+                return 2;
+        }
+
         using var host = builder.Build();
         await host.StartAsync();
         Console.WriteLine(ReadyLine);
         await host.WaitForShutdownAsync();
         return 0;
     }
+
+    private static int Port(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 }

@@ -49,6 +49,24 @@ public sealed class StateTestGrain([PersistentState("dbtest-state")] IPersistent
     public Task<Guid> ActivationAsync() => Task.FromResult(_activation);
 }
 
+/// <summary>The same, through the group-committing storage the selections use.</summary>
+[Alias("dbtest.hot-state")]
+public interface IHotStateTestGrain : IGrainWithStringKey
+{
+    [Alias("set")]
+    Task SetAsync(string value);
+}
+
+public sealed class HotStateTestGrain(
+    [PersistentState("dbtest-hot", PlateOrleans.Grains.StorageNames.Selections)] IPersistentState<TestState> state) : Grain, IHotStateTestGrain
+{
+    public async Task SetAsync(string value)
+    {
+        state.State.Value = value;
+        await state.WriteStateAsync();
+    }
+}
+
 /// <summary>A grain with one durable reminder, whose ticks are recorded with the silo that delivered them.</summary>
 [Alias("dbtest.reminder")]
 public interface IReminderTestGrain : IGrainWithStringKey

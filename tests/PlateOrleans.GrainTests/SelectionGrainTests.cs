@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Providers;
 using Orleans.Storage;
 using PlateOrleans.Contracts;
+using PlateOrleans.Grains;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Grains.Selection;
 
@@ -181,33 +181,35 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task TheStepsBeforeDrawingWaitInMemoryUntilTheFirstDrawOrTheEndOfTheActivation()
+    public async Task EveryStepIsStoredBeforeItAnswersTheStepsBeforeDrawingToo()
     {
-        var (grain, caller, _, office) = await DrawingAsync();
+        var office = await fixture.CreateOfficeAsync(_quick);
+        var (caller, vin) = await fixture.CreateApplicantAsync(office.Code);
+        var grain = fixture.Client.GetGrain<ISelectionSessionGrain>(vin);
 
-        // Entered, confirmed, verified: nothing stored yet, and nobody waited for the database.
-        Assert.Null((await StoredAsync(grain)).Stage);
+        // Each step that answered is in the store when its answer arrives: nothing waits in memory for a later step.
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Enter(), null));
+        Assert.Equal(SelectionStage.ConfirmInfo, (await StoredAsync(grain)).Stage);
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.ConfirmInfo(office.Notice.Version), null));
+        Assert.Equal((SelectionStage.ServiceInfo, office.Notice.Version), ((await StoredAsync(grain)).Stage, (await StoredAsync(grain)).NoticeVersion));
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Start(), null));
+        Assert.Equal(SelectionStage.VerifyIdentity, (await StoredAsync(grain)).Stage);
+        Assert.NotNull((await grain.ExecuteAsync(caller, new SelectionCommand.SendSmsCode(), null)).Sms);
+        Assert.NotNull((await StoredAsync(grain)).Sms);
+        var account = await fixture.Client.Account(caller.Username).GetAsync();
+        var text = await WaitForAsync(async () => (await fixture.Client.GetGrain<ISmsOutboxGrain>(account!.Phone!).ListAsync()).FirstOrDefault());
+        Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Verify(System.Text.RegularExpressions.Regex.Match(text.Text, "[0-9]{6}").Value), null));
+        Assert.Equal(SelectionStage.Drawing, (await StoredAsync(grain)).Stage);
 
-        // The draw stores itself and everything before it, before it answers.
         var batch = Ok(await grain.ExecuteAsync(caller, new SelectionCommand.Draw(false), null)).Batch!;
         var stored = await StoredAsync(grain);
         Assert.Equal((SelectionStage.Drawing, 1), (stored.Stage, stored.DrawsUsed));
         Assert.Equal(batch.Plates, stored.Batch!.Plates);
-
-        // Someone who stops before drawing: their steps are stored when the activation ends.
-        var (other, otherVin) = await fixture.CreateApplicantAsync(office.Code);
-        var waiting = fixture.Client.GetGrain<ISelectionSessionGrain>(otherVin);
-        Ok(await waiting.ExecuteAsync(other, new SelectionCommand.Enter(), null));
-        Ok(await waiting.ExecuteAsync(other, new SelectionCommand.ConfirmInfo(office.Notice.Version), null));
-        Assert.Null((await StoredAsync(waiting)).Stage);
-        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        Assert.Equal(SelectionStage.ServiceInfo, await WaitForAsync(async () => (await StoredAsync(waiting)).Stage));
-        Assert.Equal(SelectionStage.ServiceInfo, await waiting.GetStageAsync());
     }
 
     private async Task<SelectionState> StoredAsync(ISelectionSessionGrain grain)
     {
-        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var storage = fixture.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Selections);
         var state = new GrainState<SelectionState>(new SelectionState());
         await storage.ReadStateAsync("selection", grain.GetGrainId(), state);
         return state.State ?? new SelectionState();

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PlateOrleans.Contracts;
 
 namespace PlateOrleans.Grains.Selection;
@@ -29,9 +27,6 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     private SelectionRules? _rules;
     private IGrainTimer? _wakeUp;
 
-    /// <summary>Whether the state in memory is ahead of the store (steps before drawing: see <see cref="StoresAtOnce"/>).</summary>
-    private bool _unstored;
-
     protected TimeProvider Time => time;
 
     protected abstract SelectionState State { get; }
@@ -45,11 +40,10 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     protected abstract IPlateSource CreatePlateSource(OfficeSnapshot office);
 
     /// <summary>
-    /// Delivers what a step did (SMS, audit) and, when <paramref name="store"/> (or when it must, say for a new
-    /// reminder), keeps the state; answers whether the state is now kept. A simulation keeps nothing.
+    /// Keeps what a step changed and delivers what it did (SMS, audit); a simulation keeps nothing.
     /// <paramref name="nextWakeUp"/> is when something must next happen by itself, for a durable reminder.
     /// </summary>
-    protected abstract Task<bool> PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp, bool store);
+    protected abstract Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp);
 
     public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
     {
@@ -83,53 +77,21 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
                 State.Replies.RemoveAt(0);
             }
 
-            await SaveAsync(force: true, store: StoresAtOnce(command));
+            await SaveAsync(force: true);
         }
         else
         {
-            await SaveAsync(force: false, store: StoresAtOnce(command));
+            await SaveAsync(force: false);
         }
 
         return reply;
     }
 
     /// <summary>
-    /// Whether a step's state is stored before its answer. Not for the steps before drawing (entering, the
-    /// information and the notice, starting, the SMS code and its verification): they stay in memory until the first
-    /// draw stores them with its own, or until the activation ends. Should a silo crash meanwhile, the applicant is
-    /// asked for those steps again, and nothing else is lost; a draw, a backup and a confirmation are always stored.
+    /// After a step failed midway: what is in memory may be half of it, so the activation ends without storing it and
+    /// the next call starts from the store (where every step that answered is).
     /// </summary>
-    private static bool StoresAtOnce(SelectionCommand command) =>
-        command is not (SelectionCommand.Enter or SelectionCommand.ConfirmInfo or SelectionCommand.Start
-            or SelectionCommand.SendSmsCode or SelectionCommand.Verify);
-
-    /// <summary>
-    /// After a step failed midway: what is in memory may be half of it, so the activation ends without storing it
-    /// (steps before drawing not yet stored are lost with it and asked for again) and the next call starts from the store.
-    /// </summary>
-    private void StartOverFromStore()
-    {
-        _unstored = false;
-        DeactivateOnIdle();
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_unstored)
-        {
-            try
-            {
-                await PersistAsync([], _rules?.NextWakeUp, store: true);
-            }
-            catch (Exception e)
-            {
-                ServiceProvider.GetRequiredService<ILogger<SelectionGrainBase>>()
-                    .LogWarning(e, "Selection {Vin} ended its activation with steps before drawing not stored", Vin);
-            }
-        }
-
-        await base.OnDeactivateAsync(reason, cancellationToken);
-    }
+    private void StartOverFromStore() => DeactivateOnIdle();
 
     public async Task<SelectionReply> ReadAsync(Caller caller)
     {
@@ -253,11 +215,8 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>The rules of an entered selection, for work that starts without a caller (activation, timers).</summary>
     protected Task<SelectionRules> GetRulesForStateAsync() => GetRulesAsync(State.OfficeCode);
 
-    /// <summary>
-    /// Persists and delivers when the last step changed anything (or when forced), then sets the timer. Unless
-    /// <paramref name="store"/>, a step that did no more than send an SMS code only delivers it.
-    /// </summary>
-    protected async Task SaveAsync(bool force, bool store = true)
+    /// <summary>Persists and delivers when the last step changed anything (or when forced), then sets the timer.</summary>
+    protected async Task SaveAsync(bool force)
     {
         if (_rules is null)
         {
@@ -270,8 +229,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             try
             {
-                var stored = await PersistAsync(events, _rules.NextWakeUp, store || events.Any(e => e is not SelectionEvent.CodeSent));
-                _unstored = !stored;
+                await PersistAsync(events, _rules.NextWakeUp);
             }
             catch
             {

@@ -9,15 +9,14 @@ using PlateOrleans.Grains.Sms;
 namespace PlateOrleans.Grains.Selection;
 
 /// <summary>
-/// One vehicle's formal selection, keyed by VIN. Its numbers come from the office's pool; what a draw, a backup or a
-/// confirmation changed is stored before the answer goes out, together with the audit trail (the steps before drawing
-/// wait in memory for the first draw: see <c>StoresAtOnce</c>); on activation it reconciles with the ledger
+/// One vehicle's formal selection, keyed by VIN. Its numbers come from the office's pool; what a step changed is
+/// stored before the answer goes out, together with the audit trail; on activation it reconciles with the ledger
 /// (a confirmation may have reached the ledger and not the state when a silo died in between).
 /// What must happen by itself (the auto-confirm; later the exchange deadline) has a grain timer for precision and a
 /// durable reminder, so that it also happens when its moment passed while no silo was running.
 /// </summary>
 public sealed class SelectionSessionGrain(
-    [PersistentState("selection")] IPersistentState<SelectionState> state,
+    [PersistentState("selection", StorageNames.Selections)] IPersistentState<SelectionState> state,
     IPlateLedger ledger,
     IAuditTrail audit,
     ISmsSender sms,
@@ -106,11 +105,8 @@ public sealed class SelectionSessionGrain(
         }
     }
 
-    protected override async Task<bool> PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp, bool store)
+    protected override async Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp)
     {
-        // A reminder to set or remove goes with the state it belongs to.
-        store |= nextWakeUp != State.ReminderAt;
-
         // A lapse blacklists before the state says lapsed: should the blacklist fail, the state is not written and the
         // next wake-up lapses again (releasing is idempotent, and the blacklist runs to the same moment).
         await Task.WhenAll(events.OfType<SelectionEvent.Lapsed>()
@@ -123,10 +119,7 @@ public sealed class SelectionSessionGrain(
             State.ReminderAt = nextWakeUp;
         }
 
-        if (store)
-        {
-            work.Add(state.WriteStateAsync());
-        }
+        work.Add(state.WriteStateAsync());
         foreach (var e in events)
         {
             work.Add(e switch
@@ -142,7 +135,6 @@ public sealed class SelectionSessionGrain(
         }
 
         await Task.WhenAll(work);
-        return store;
     }
 
     private Task LapsedAsync(SelectionEvent.Lapsed lapsed)

@@ -23,5 +23,5 @@ public sealed class SimulationSessionGrain(TimeProvider time) : SelectionGrainBa
     protected override IPlateSource CreatePlateSource(OfficeSnapshot office) =>
         new SyntheticPlateSource(office.Settings.Prefix, office.Publication, new CryptoRandomSource());
 
-    protected override Task<bool> PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp, bool store) => Task.FromResult(true);
+    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp) => Task.CompletedTask;
 }

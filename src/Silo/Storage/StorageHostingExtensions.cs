@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
+using PlateOrleans.Grains;
 using PlateOrleans.Grains.Ledger;
 
 namespace PlateOrleans.Silo.Storage;
@@ -12,15 +14,17 @@ namespace PlateOrleans.Silo.Storage;
 public static class StorageHostingExtensions
 {
     /// <summary>
-    /// Default grain storage and the reminder service on the configured database (in memory for
-    /// <see cref="StorageProvider.Memory"/>), with the schema migrated before any provider touches the database.
-    /// Grains use <c>[PersistentState("name")]</c> without a storage name.
+    /// Default grain storage, the group-committing storage <see cref="StorageNames.Selections"/> and the reminder
+    /// service on the configured database (in memory for <see cref="StorageProvider.Memory"/>), with the schema migrated
+    /// before any provider touches the database. Grains that write rarely use <c>[PersistentState("name")]</c> without a
+    /// storage name; those that write on every step name <see cref="StorageNames.Selections"/>.
     /// </summary>
     public static ISiloBuilder UsePlateStorage(this ISiloBuilder silo, StorageOptions options)
     {
         if (options.Provider == StorageProvider.Memory)
         {
             silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(StorageNames.Selections);
             silo.UseInMemoryReminderService();
             return silo;
         }
@@ -36,6 +40,7 @@ public static class StorageHostingExtensions
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        silo.Services.AddGrainStorage(StorageNames.Selections, (services, name) => GroupCommitGrainStorage.Create(services, name, options));
         silo.UseAdoNetReminderService(reminders =>
         {
             reminders.Invariant = invariant;

@@ -37,8 +37,8 @@ public sealed class StorageOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// PostgreSQL only: the most connections one pool opens. Each process has two pools (Orleans' providers; the
-    /// ledger and audit trail), so a silo opens at most twice this many. A two-core database server gains nothing
+    /// PostgreSQL only: the most connections one pool opens. Each process has three pools (Orleans' providers; the
+    /// ledger and audit trail; the selections' group commit), so a silo opens at most three times this many. A two-core database server gains nothing
     /// from more, and a restart under load would otherwise answer a storm of hundreds of new connections.
     /// </summary>
     public int MaxPoolSize { get; set; } = 20;

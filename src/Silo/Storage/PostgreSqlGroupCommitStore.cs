@@ -1,0 +1,146 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PlateOrleans.Silo.Storage;
+
+/// <summary>
+/// Group commit on PostgreSQL: a group travels as arrays and is written by one statement, in its own implicit
+/// transaction, so one round trip commits it. Each row's version is checked in the statement; the rows that did not
+/// match come back without a new version, with the version stored.
+/// </summary>
+internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
+{
+    // The updates and the inserts see the table as it was when the statement began (one snapshot), so "stored" is the
+    // version a conflicting write ran into. A state appears once per statement (see Rounds).
+    private const string WriteSql = """
+        WITH input AS
+        (
+            SELECT * FROM unnest(@state_names, @grain_ids, @payloads, @expected)
+                WITH ORDINALITY AS i (state_name, grain_id, payload, expected, position)
+        ),
+        updated AS
+        (
+            UPDATE hot_grain_state AS s
+            SET payload = i.payload, version = s.version + 1, modified_at = now()
+            FROM input AS i
+            WHERE i.expected IS NOT NULL
+              AND s.service_id = @service_id AND s.state_name = i.state_name AND s.grain_id = i.grain_id
+              AND s.version = i.expected
+            RETURNING i.position, s.version
+        ),
+        inserted AS
+        (
+            INSERT INTO hot_grain_state (service_id, state_name, grain_id, payload, version)
+            SELECT @service_id, i.state_name, i.grain_id, i.payload, 1
+            FROM input AS i
+            WHERE i.expected IS NULL
+            ON CONFLICT DO NOTHING
+            RETURNING state_name, grain_id, version
+        )
+        SELECT COALESCE(u.version, n.version) AS written,
+               (SELECT s.version FROM hot_grain_state AS s
+                WHERE s.service_id = @service_id AND s.state_name = i.state_name AND s.grain_id = i.grain_id) AS stored
+        FROM input AS i
+        LEFT JOIN updated AS u ON u.position = i.position
+        LEFT JOIN inserted AS n ON i.expected IS NULL AND n.state_name = i.state_name AND n.grain_id = i.grain_id
+        ORDER BY i.position
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly BatchWriter<StateWrite, WriteOutcome> _writer;
+    private int _disposed;
+
+    /// <param name="connectionString">As <see cref="StorageOptions.ResolveConnectionString"/> gives it: timeouts and pool size set.</param>
+    public PostgreSqlGroupCommitStore(string connectionString, string serviceId)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _serviceId = serviceId;
+        _writer = new BatchWriter<StateWrite, WriteOutcome>(CommitAsync, MaxGroupSize);
+    }
+
+    public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT payload, version FROM hot_grain_state WHERE service_id = @service_id AND state_name = @state_name AND grain_id = @grain_id");
+        command.Parameters.AddWithValue("service_id", _serviceId);
+        command.Parameters.AddWithValue("state_name", stateName);
+        command.Parameters.AddWithValue("grain_id", grainId);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1))
+                : null;
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    public override Task<WriteOutcome> WriteAsync(StateWrite write) => _writer.WriteAsync(write);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _writer.DisposeAsync();
+            await _dataSource.DisposeAsync();
+        }
+    }
+
+    private async Task<IReadOnlyList<WriteOutcome>> CommitAsync(IReadOnlyList<StateWrite> group)
+    {
+        GroupStarted();
+        var outcomes = new WriteOutcome[group.Count];
+        var rounds = Rounds(group);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            // One round (the rule): the statement is its own transaction. Several: one transaction around them.
+            await using var transaction = rounds.Count > 1 ? await connection.BeginTransactionAsync() : null;
+            foreach (var round in rounds)
+            {
+                await WriteRoundAsync(connection, group, round, outcomes);
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync();
+            }
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            // No answer: the pooled connections may all be dead; open fresh ones next time.
+            _dataSource.Clear();
+            throw;
+        }
+
+        GroupCommitted(group.Count);
+        return outcomes;
+    }
+
+    private async Task WriteRoundAsync(NpgsqlConnection connection, IReadOnlyList<StateWrite> group, List<int> round, WriteOutcome[] outcomes)
+    {
+        await using var command = new NpgsqlCommand(WriteSql, connection);
+        command.Parameters.AddWithValue("service_id", _serviceId);
+        command.Parameters.Add(new NpgsqlParameter("state_names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = round.Select(i => group[i].StateName).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("grain_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = round.Select(i => group[i].GrainId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = round.Select(i => group[i].Payload).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = round.Select(i => group[i].ExpectedVersion).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync();
+        foreach (var i in round)
+        {
+            if (!await reader.ReadAsync())
+            {
+                throw new InvalidOperationException($"The group write answered fewer rows than the {round.Count} it was sent.");
+            }
+
+            outcomes[i] = reader.IsDBNull(0)
+                ? WriteOutcome.Conflict(reader.IsDBNull(1) ? null : reader.GetInt32(1))
+                : WriteOutcome.Written(reader.GetInt32(0));
+        }
+    }
+}

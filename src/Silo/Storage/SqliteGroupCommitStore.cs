@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace PlateOrleans.Silo.Storage;
+
+/// <summary>
+/// Group commit on SQLite: one dedicated thread owns the only write connection of this store and commits whatever is
+/// queued in one BEGIN IMMEDIATE transaction, one small statement per write (SQLite has no round trip to save; the
+/// commit's fsync is the cost, paid once per group). Readers open connections of their own and, in WAL mode, read
+/// the last commit without waiting for the writer.
+/// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite has no truly asynchronous I/O: its async methods run synchronously, and it answers a busy
+/// database (the ledger's writer or Orleans' provider holding the write lock on the same file) by sleeping and
+/// retrying on the calling thread. The dedicated thread takes those waits and the commits' fsyncs, never a thread-pool
+/// thread. Its busy timeout is <see cref="StorageOptions.Timeout"/>, as the ledger's is: each waits for the other's
+/// short transactions, and a file held longer than that fails the group (the callers hear "unavailable").
+/// Durability: synchronous = FULL, as for the ledger (see <see cref="SqliteLedgerDatabase"/>).
+/// </remarks>
+internal sealed class SqliteGroupCommitStore : GroupCommitStore
+{
+    private const string Now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+    private const string Key = "service_id = @service_id AND state_name = @state_name AND grain_id = @grain_id";
+
+    private readonly string _connectionString;
+    private readonly string _serviceId;
+    private readonly BlockingCollection<Pending> _queue = [];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SqliteGroupCommitStore(string connectionString, int timeoutSeconds, string serviceId)
+    {
+        // Microsoft.Data.Sqlite retries a busy database until the command timeout: that is the busy timeout.
+        _connectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = timeoutSeconds }.ToString();
+        _serviceId = serviceId;
+        new Thread(WriteLoop) { IsBackground = true, Name = "SQLite group commit" }.Start();
+    }
+
+    public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT payload, version FROM hot_grain_state WHERE {Key}";
+        command.Parameters.AddWithValue("@service_id", _serviceId);
+        command.Parameters.AddWithValue("@state_name", stateName);
+        command.Parameters.AddWithValue("@grain_id", grainId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredState(reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0), reader.GetInt32(1))
+            : null;
+    }
+
+    public override Task<WriteOutcome> WriteAsync(StateWrite write)
+    {
+        var pending = new Pending(write);
+        try
+        {
+            _queue.Add(pending);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteGroupCommitStore));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!_queue.IsAddingCompleted)
+        {
+            _queue.CompleteAdding();
+        }
+
+        await _stopped.Task;
+    }
+
+    /// <summary>The writer thread: takes everything queued (up to a group's size), commits it, answers, and again.</summary>
+    private void WriteLoop()
+    {
+        SqliteConnection? connection = null;
+        var group = new List<Pending>(MaxGroupSize);
+        try
+        {
+            foreach (var first in _queue.GetConsumingEnumerable())
+            {
+                group.Add(first);
+                while (group.Count < MaxGroupSize && _queue.TryTake(out var next))
+                {
+                    group.Add(next);
+                }
+
+                WriteOutcome[] outcomes;
+                try
+                {
+                    connection ??= OpenWriter();
+                    outcomes = Commit(connection, group);
+                }
+                catch (Exception e)
+                {
+                    // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
+                    connection?.Dispose();
+                    connection = null;
+                    group.ForEach(p => p.Completion.TrySetException(e));
+                    group.Clear();
+                    continue;
+                }
+
+                for (var i = 0; i < group.Count; i++)
+                {
+                    group[i].Completion.TrySetResult(outcomes[i]);
+                }
+
+                group.Clear();
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+            _stopped.TrySetResult();
+        }
+    }
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL";
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private WriteOutcome[] Commit(SqliteConnection connection, List<Pending> group)
+    {
+        GroupStarted();
+        // IMMEDIATE: take the write lock at BEGIN (waiting there if the ledger holds it), not halfway through.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var insert = Command(connection, transaction, $"""
+            INSERT INTO hot_grain_state (service_id, state_name, grain_id, payload, version, modified_at)
+            VALUES (@service_id, @state_name, @grain_id, @payload, 1, {Now})
+            ON CONFLICT DO NOTHING
+            RETURNING version
+            """);
+        using var update = Command(connection, transaction, $"""
+            UPDATE hot_grain_state SET payload = @payload, version = version + 1, modified_at = {Now}
+            WHERE {Key} AND version = @expected
+            RETURNING version
+            """);
+        using var stored = Command(connection, transaction, $"SELECT version FROM hot_grain_state WHERE {Key}");
+
+        // In order, each statement seeing the ones before: a state written twice in a group conflicts the second time.
+        var outcomes = new WriteOutcome[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            var write = group[i].Write;
+            var command = write.ExpectedVersion is null ? insert : update;
+            Set(command, write);
+            outcomes[i] = command.ExecuteScalar() is long version
+                ? WriteOutcome.Written((int)version)
+                : WriteOutcome.Conflict(StoredVersion(stored, write));
+        }
+
+        transaction.Commit();
+        GroupCommitted(group.Count);
+        return outcomes;
+    }
+
+    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@service_id", _serviceId);
+        foreach (var name in new[] { "@state_name", "@grain_id", "@payload", "@expected" }.Where(sql.Contains))
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Set(SqliteCommand command, StateWrite write)
+    {
+        var parameters = command.Parameters;
+        parameters["@state_name"].Value = write.StateName;
+        parameters["@grain_id"].Value = write.GrainId;
+        if (parameters.Contains("@payload"))
+        {
+            parameters["@payload"].Value = (object?)write.Payload ?? DBNull.Value;
+        }
+
+        if (parameters.Contains("@expected"))
+        {
+            parameters["@expected"].Value = (object?)write.ExpectedVersion ?? DBNull.Value;
+        }
+    }
+
+    private static int? StoredVersion(SqliteCommand stored, StateWrite write)
+    {
+        Set(stored, write);
+        return stored.ExecuteScalar() is long version ? (int)version : null;
+    }
+
+    private sealed class Pending(StateWrite write)
+    {
+        public StateWrite Write { get; } = write;
+
+        // Continuations run on the thread pool, never inline on the writer thread.
+        public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
