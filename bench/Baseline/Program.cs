@@ -5,9 +5,9 @@ using PlateOrleans.Baseline.Http;
 using PlateOrleans.Baseline.Selections;
 
 // The benchmark baseline (bench/README.md): the plate pre-selection flow as a plain minimal API on PostgreSQL.
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Wire));
 builder.Services.AddBaselineDatabase(builder.Configuration);
 builder.Services.AddBaselineAuth(builder.Configuration);
 builder.Services.AddHostedService<FirstAdmin>();

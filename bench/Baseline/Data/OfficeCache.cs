@@ -18,27 +18,32 @@ public sealed class OfficeCache(NpgsqlDataSource db)
 
     private readonly ConcurrentDictionary<string, (Office? Office, long LoadedAt)> _offices = new();
 
-    public async ValueTask<Office?> GetAsync(string code)
+    /// <summary>
+    /// The office, from the cache or the database. A caller inside a transaction passes its connection: a second
+    /// connection from the pool while holding one would deadlock the pool under load (every holder waiting for another).
+    /// </summary>
+    public async ValueTask<Office?> GetAsync(string code, NpgsqlConnection? connection = null)
     {
         if (_offices.TryGetValue(code, out var cached) && Environment.TickCount64 - cached.LoadedAt < Ttl.TotalMilliseconds)
         {
             return cached.Office;
         }
 
-        var office = await LoadAsync(code);
+        var office = await LoadAsync(code, connection);
         _offices[code] = (office, Environment.TickCount64);
         return office;
     }
 
     public void Forget(string code) => _offices.TryRemove(code, out _);
 
-    private async Task<Office?> LoadAsync(string code)
+    private async Task<Office?> LoadAsync(string code, NpgsqlConnection? connection)
     {
-        await using var command = db.CreateCommand("""
+        await using var command = connection is null ? db.CreateCommand() : connection.CreateCommand();
+        command.CommandText = """
             SELECT code, name, prefix, province, opens_at, from_minute, to_minute, maintenance, cross_region, rules::text,
                    locations::text, notice_version, notice_text, publication::text
             FROM offices WHERE code = $1
-            """);
+            """;
         command.Parameters.Add(P(code));
         await using var r = await command.ExecuteReaderAsync();
         if (!await r.ReadAsync())
@@ -57,11 +62,11 @@ public sealed class OfficeCache(NpgsqlDataSource db)
             ToMinute = r.GetInt32(6),
             Maintenance = r.GetBoolean(7),
             CrossRegion = r.GetBoolean(8),
-            Rules = JsonSerializer.Deserialize(r.GetString(9), BaselineJson.Default.Rules)!,
-            Locations = JsonSerializer.Deserialize(r.GetString(10), BaselineJson.Default.ListLocation)!,
+            Rules = JsonSerializer.Deserialize(r.GetString(9), BaselineJson.Wire.Rules)!,
+            Locations = JsonSerializer.Deserialize(r.GetString(10), BaselineJson.Wire.ListLocation)!,
             NoticeVersion = r.GetString(11),
             NoticeText = r.GetString(12),
-            Publication = JsonSerializer.Deserialize(r.GetString(13), BaselineJson.Default.ListSeriesBlocks)!,
+            Publication = JsonSerializer.Deserialize(r.GetString(13), BaselineJson.Wire.ListSeriesBlocks)!,
         };
     }
 }

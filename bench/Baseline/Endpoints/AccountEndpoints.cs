@@ -70,7 +70,7 @@ public static class AccountEndpoints
                 : new Error(Codes.UsernameTaken, "用户名已被使用。"));
         }
 
-        return Reply.Of(201, new RegisteredResponse(body.Username, body.UserType!, body.OfficeCode!), BaselineJson.Default.RegisteredResponse);
+        return Reply.Of(201, new RegisteredResponse(body.Username, body.UserType!, body.OfficeCode!), BaselineJson.Wire.RegisteredResponse);
     }
 
     private static async Task<Reply> IssueToken(TokenRequest? body, NpgsqlDataSource db, IPasswordHasher<Account> hasher, Tokens tokens)
@@ -105,7 +105,7 @@ public static class AccountEndpoints
         }
 
         var token = tokens.Issue(reader.GetString(0), reader.GetString(2), reader.NullableString(3), reader.NullableString(4), reader.NullableString(5));
-        return Reply.Of(200, new TokenResponse(token, "Bearer", (int)tokens.Lifetime.TotalSeconds), BaselineJson.Default.TokenResponse);
+        return Reply.Of(200, new TokenResponse(token, "Bearer", (int)tokens.Lifetime.TotalSeconds), BaselineJson.Wire.TokenResponse);
     }
 
     private static async Task<Reply> GetMe(HttpContext http, NpgsqlDataSource db)
@@ -123,7 +123,7 @@ public static class AccountEndpoints
         var phone = reader.NullableString(3);
         return Reply.Of(200, new MeResponse(
             reader.GetString(0), reader.NullableString(1), reader.NullableString(2), phone is null ? null : Identity.MaskPhone(phone),
-            [reader.GetString(4)], blacklisted), BaselineJson.Default.MeResponse);
+            [reader.GetString(4)], blacklisted), BaselineJson.Wire.MeResponse);
     }
 
     private static async Task<Reply> GetMyVehicles(HttpContext http, NpgsqlDataSource db)
@@ -147,7 +147,7 @@ public static class AccountEndpoints
             }
         }
 
-        return Reply.Of(200, vehicles, BaselineJson.Default.ListMyVehicle);
+        return Reply.Of(200, vehicles, BaselineJson.Wire.ListMyVehicle);
     }
 }
 

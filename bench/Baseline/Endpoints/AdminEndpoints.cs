@@ -60,8 +60,8 @@ public static class AdminEndpoints
             """);
         command.Parameters.AddRange((NpgsqlParameter[])[
             P(code), P(office.Name), P(office.Prefix), P(office.Province), N(office.OpensAt), P(office.FromMinute), P(office.ToMinute),
-            P(office.Maintenance), P(office.CrossRegion), Jsonb(JsonSerializer.Serialize(office.Rules, BaselineJson.Default.Rules)),
-            Jsonb(JsonSerializer.Serialize(office.Locations, BaselineJson.Default.ListLocation)), P(office.NoticeVersion), P(office.NoticeText),
+            P(office.Maintenance), P(office.CrossRegion), Jsonb(JsonSerializer.Serialize(office.Rules, BaselineJson.Wire.Rules)),
+            Jsonb(JsonSerializer.Serialize(office.Locations, BaselineJson.Wire.ListLocation)), P(office.NoticeVersion), P(office.NoticeText),
             P(DateTime.UtcNow)]);
         var inserted = (bool)(await command.ExecuteScalarAsync())!;
         offices.Forget(code);
@@ -69,7 +69,7 @@ public static class AdminEndpoints
         var details = new OfficeDetails(code, office.Name, office.Prefix, office.Province, OfficeCalendar.StateAt(office, now).State, office.OpensAt,
             new HoursDto(office.HoursFrom, office.HoursTo), office.Maintenance, office.CrossRegion, office.Rules, office.Locations,
             new NoticeDto(office.NoticeVersion, office.NoticeText));
-        return Reply.Of(inserted ? 201 : 200, details, BaselineJson.Default.OfficeDetails);
+        return Reply.Of(inserted ? 201 : 200, details, BaselineJson.Wire.OfficeDetails);
     }
 
     /// <summary>
@@ -128,18 +128,20 @@ public static class AdminEndpoints
                 await copy.CompleteAsync();
             }
 
-            await using (var apply = new NpgsqlCommand("""
-                DELETE FROM plates p WHERE p.office_code = $1 AND p.state IN ('available', 'held')
-                    AND NOT EXISTS (SELECT 1 FROM new_plates n WHERE n.plate = p.plate);
-                INSERT INTO plates (office_code, plate, plate_kind, energy_letter, random_key, has_four)
-                    SELECT $1, plate, plate_kind, energy_letter, random_key, has_four FROM new_plates
-                    ON CONFLICT (office_code, plate) DO NOTHING;
-                UPDATE offices SET publication = $2, updated_at = now() WHERE code = $1;
-                ANALYZE plates;
-                """, connection, transaction))
+            await using (var apply = new NpgsqlBatch(connection, transaction))
             {
-                apply.Parameters.Add(P(code));
-                apply.Parameters.Add(Jsonb(JsonSerializer.Serialize(series, BaselineJson.Default.ListSeriesBlocks)));
+                apply.BatchCommands.Add(Command("""
+                    DELETE FROM plates p WHERE p.office_code = $1 AND p.state IN ('available', 'held')
+                        AND NOT EXISTS (SELECT 1 FROM new_plates n WHERE n.plate = p.plate)
+                    """, P(code)));
+                apply.BatchCommands.Add(Command("""
+                    INSERT INTO plates (office_code, plate, plate_kind, energy_letter, random_key, has_four)
+                    SELECT $1, plate, plate_kind, energy_letter, random_key, has_four FROM new_plates
+                    ON CONFLICT (office_code, plate) DO NOTHING
+                    """, P(code)));
+                apply.BatchCommands.Add(Command("UPDATE offices SET publication = $2, updated_at = now() WHERE code = $1",
+                    P(code), Jsonb(JsonSerializer.Serialize(series, BaselineJson.Wire.ListSeriesBlocks))));
+                apply.BatchCommands.Add(Command("ANALYZE plates"));
                 await apply.ExecuteNonQueryAsync();
             }
 
@@ -147,7 +149,7 @@ public static class AdminEndpoints
         }
 
         offices.Forget(code);
-        return Reply.Of(200, await OfficeEndpoints.PoolAsync(db, office with { Publication = series }), BaselineJson.Default.PoolResponse);
+        return Reply.Of(200, await OfficeEndpoints.PoolAsync(db, office with { Publication = series }), BaselineJson.Wire.PoolResponse);
     }
 
     private static async Task<Reply> ImportVehicles(string code, JsonElement? body, HttpContext http, NpgsqlDataSource db, OfficeCache offices)
@@ -225,7 +227,7 @@ public static class AdminEndpoints
 
         rejected.AddRange(list.Where(v => !written.Contains(v.Item.Vin!))
             .Select(v => new ImportRejection(v.Index, Codes.Forbidden, "vin: 该车辆登记在其他车管所，只有管理员可以转入。")));
-        return Reply.Of(200, new ImportResult(written.Count, [.. rejected.OrderBy(r => r.Index)]), BaselineJson.Default.ImportResult);
+        return Reply.Of(200, new ImportResult(written.Count, [.. rejected.OrderBy(r => r.Index)]), BaselineJson.Wire.ImportResult);
     }
 
     private static (VehicleImportItem? Item, string? Problem) ToVehicle(JsonElement element)
@@ -233,7 +235,7 @@ public static class AdminEndpoints
         VehicleImportItem? item;
         try
         {
-            item = element.Deserialize(BaselineJson.Default.VehicleImportItem);
+            item = element.Deserialize(BaselineJson.Wire.VehicleImportItem);
         }
         catch (JsonException)
         {
@@ -277,7 +279,7 @@ public static class AdminEndpoints
                 r.GetFieldValue<DateOnly>(5), r.Nullable<DateTime>(6)));
         }
 
-        return Reply.Of(200, assignments, BaselineJson.Default.ListAssignment);
+        return Reply.Of(200, assignments, BaselineJson.Wire.ListAssignment);
     }
 }
 

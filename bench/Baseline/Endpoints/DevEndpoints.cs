@@ -31,6 +31,6 @@ public static class DevEndpoints
             messages.Add(new SmsMessage(reader.GetString(0), reader.GetString(1), reader.GetDateTime(2)));
         }
 
-        return Reply.Of(200, messages, BaselineJson.Default.ListSmsMessage);
+        return Reply.Of(200, messages, BaselineJson.Wire.ListSmsMessage);
     }
 }

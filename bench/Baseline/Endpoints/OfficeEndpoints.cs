@@ -19,12 +19,12 @@ public static class OfficeEndpoints
 
     private static async Task<Reply> GetNotice(string code, OfficeCache offices) =>
         await FindAsync(offices, code) is { } office
-            ? Reply.Of(200, new NoticeDto(office.NoticeVersion, office.NoticeText), BaselineJson.Default.NoticeDto)
+            ? Reply.Of(200, new NoticeDto(office.NoticeVersion, office.NoticeText), BaselineJson.Wire.NoticeDto)
             : NotFound(code);
 
     private static async Task<Reply> GetPool(string code, OfficeCache offices, NpgsqlDataSource db) =>
         await FindAsync(offices, code) is { } office
-            ? Reply.Of(200, await PoolAsync(db, office), BaselineJson.Default.PoolResponse)
+            ? Reply.Of(200, await PoolAsync(db, office), BaselineJson.Wire.PoolResponse)
             : NotFound(code);
 
     /// <summary>Live counts per published series; a hold whose moment passed counts as available.</summary>

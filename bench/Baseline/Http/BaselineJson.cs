@@ -32,4 +32,15 @@ namespace PlateOrleans.Baseline.Http;
 [JsonSerializable(typeof(Rules))]
 [JsonSerializable(typeof(List<Location>))]
 [JsonSerializable(typeof(List<SeriesBlocks>))]
-internal sealed partial class BaselineJson : JsonSerializerContext;
+internal sealed partial class BaselineJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the app writes with: as <see cref="Default"/>, but Chinese text and plates go out as UTF-8 rather
+    /// than \u escapes (smaller answers; the JSON is never embedded in HTML).
+    /// </summary>
+    public static BaselineJson Wire { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PlateOrleans.Baseline.Domain;
 
 namespace PlateOrleans.Baseline.Http;
@@ -85,6 +86,15 @@ public sealed record SmsMessage(string Phone, string Text, DateTime SentAt);
 
 /// <summary>RFC 9457 problem details with the contract's <c>code</c> and the optional fields of API.md.</summary>
 public sealed record Problem(
-    int Status, string Title, string Detail, string Code,
-    Dictionary<string, string[]>? Errors = null, string? Stage = null, DateTime? Until = null, DateTime? AutoConfirmAt = null,
-    DateTime? OpensAt = null, int? AttemptsLeft = null, int? RetryAfter = null, string? Reason = null);
+    int Status,
+    string Title,
+    string Detail,
+    string Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, string[]>? Errors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Stage = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? Until = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? AutoConfirmAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? OpensAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? AttemptsLeft = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetryAfter = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);

@@ -22,7 +22,7 @@ public sealed record Reply(int Status, string Json, bool IsProblem, int? RetryAf
 
         var problem = new Problem(status, title, error.Detail, error.Code, error.Errors, error.Stage, error.Until, error.AutoConfirmAt,
             error.OpensAt, error.AttemptsLeft, error.RetryAfter, error.Reason);
-        return new(status, JsonSerializer.Serialize(problem, BaselineJson.Default.Problem), true, error.RetryAfter ?? (status == 503 ? 1 : null), error.Code);
+        return new(status, JsonSerializer.Serialize(problem, BaselineJson.Wire.Problem), true, error.RetryAfter ?? (status == 503 ? 1 : null), error.Code);
     }
 
     public Task ExecuteAsync(HttpContext http)
@@ -83,7 +83,7 @@ public static class ProblemSetup
             var reply = exception switch
             {
                 BadHttpRequestException bad => FieldErrors.One("body", bad.Message),
-                NpgsqlException or TimeoutException => Reply.Of(new Error(Codes.Unavailable, "数据库繁忙，请稍后再试。")),
+                NpgsqlException { IsTransient: true } or TimeoutException => Reply.Of(new Error(Codes.Unavailable, "数据库繁忙，请稍后再试。")),
                 _ => Reply.Of(new Error(Codes.InternalError, "服务器内部错误。")),
             };
             return reply.ExecuteAsync(http);

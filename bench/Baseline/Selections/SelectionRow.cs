@@ -59,7 +59,7 @@ public sealed class SelectionRow
         OwnerIdNumber = r.GetString(2),
         Applicant = r.GetString(3),
         Stage = r.GetString(4),
-        Rules = JsonSerializer.Deserialize(r.GetString(5), BaselineJson.Default.Rules)!,
+        Rules = JsonSerializer.Deserialize(r.GetString(5), BaselineJson.Wire.Rules)!,
         PlateKind = r.GetString(6),
         Energy = r.GetString(7),
         NoticeVersion = r.NullableString(8),
@@ -106,7 +106,7 @@ public sealed class SelectionRow
               WHERE vin = $1
               """;
         return Command(sql,
-            P(Vin), P(OfficeCode), P(OwnerIdNumber), P(Applicant), P(Stage), Jsonb(JsonSerializer.Serialize(Rules, BaselineJson.Default.Rules)),
+            P(Vin), P(OfficeCode), P(OwnerIdNumber), P(Applicant), P(Stage), Jsonb(JsonSerializer.Serialize(Rules, BaselineJson.Wire.Rules)),
             P(PlateKind), P(Energy), N(NoticeVersion), N(NoticeAcceptedAt), P(EnteredAt), P(DrawsUsed), N(BatchNumber),
             new NpgsqlParameter { Value = (object?)BatchPlates ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
             P(BatchExcludeFour), N(BatchExpiresAt), P(BatchBackupTaken), P(Backups.ToArray()), N(BackupsExpireAt), N(SmsCodeHash),

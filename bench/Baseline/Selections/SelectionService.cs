@@ -38,7 +38,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
     /// <summary>Answers the reply, or that a concurrent first entry created the row meanwhile (then the step runs again).</summary>
     private async Task<(Reply Reply, bool Raced)> TryExecuteAsync(Caller caller, string vin, Step step, string? key)
     {
-        var now = DateTime.UtcNow;
+        var now = Now();
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var enter = step.Kind == "enter";
@@ -98,7 +98,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
         SelectionSteps? steps = null;
         if (enter)
         {
-            (reply, row, insert, entered) = await EnterAsync(caller, applicant, vehicle, row, vin, now);
+            (reply, row, insert, entered) = await EnterAsync(connection, caller, applicant, vehicle, row, vin, now);
         }
         else if (row is null)
         {
@@ -108,7 +108,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
         {
             reply = NotOwner();
         }
-        else if (await offices.GetAsync(row.OfficeCode) is not { } office)
+        else if (await offices.GetAsync(row.OfficeCode, connection) is not { } office)
         {
             reply = Reply.Of(Error.NotFound("该车辆所属车管所不存在。"));
         }
@@ -180,6 +180,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
     /// then routes as the seed says (new → confirmInfo; in progress with draws left → serviceInfo; finished → as it is).
     /// </summary>
     private async Task<(Reply Reply, SelectionRow? Row, bool Insert, bool Changed)> EnterAsync(
+        NpgsqlConnection connection,
         Caller caller,
         (string? IdNumber, string? UserType, string? OfficeCode, DateTime? BlacklistedUntil) applicant,
         (string OfficeCode, string PlateKind, string Energy, string Owner, string? Phone)? found,
@@ -192,7 +193,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
             return (Reply.Of(Error.NotFound("未找到该车辆。")), row, false, false);
         }
 
-        if (await offices.GetAsync(vehicle.OfficeCode) is not { } office)
+        if (await offices.GetAsync(vehicle.OfficeCode, connection) is not { } office)
         {
             return (Reply.Of(Error.NotFound("该车辆所属车管所未开通网上选号。")), row, false, false);
         }
@@ -223,7 +224,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
                 Energy = vehicle.Energy,
                 EnteredAt = now,
             };
-            return (Reply.Of(200, row.View(now), BaselineJson.Default.SelectionView), row, true, true);
+            return (Reply.Of(200, row.View(now), BaselineJson.Wire.SelectionView), row, true, true);
         }
 
         row.Applicant = caller.Username;
@@ -242,7 +243,7 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
             row.Stage = Stages.ServiceInfo;
         }
 
-        return (Reply.Of(200, row.View(now), BaselineJson.Default.SelectionView), row, false, true);
+        return (Reply.Of(200, row.View(now), BaselineJson.Wire.SelectionView), row, false, true);
     }
 
     /// <summary>The Selection view, for its owner or an operator of its office.</summary>
@@ -262,7 +263,17 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
             return caller.Role == "citizen" ? NotOwner() : Reply.Of(new Error(Codes.Forbidden, "只能查看本车管所的选号。"));
         }
 
-        return Reply.Of(200, row.View(DateTime.UtcNow), BaselineJson.Default.SelectionView);
+        return Reply.Of(200, row.View(Now()), BaselineJson.Wire.SelectionView);
+    }
+
+    /// <summary>
+    /// The clock, to whole microseconds as PostgreSQL keeps it: a moment announced in an answer (say
+    /// <c>confirmEnabledAt</c>) is exactly the one stored, so a client that acts at it is never early.
+    /// </summary>
+    private static DateTime Now()
+    {
+        var ticks = DateTime.UtcNow.Ticks;
+        return new DateTime(ticks - (ticks % 10), DateTimeKind.Utc);
     }
 
     private static Error? Region(string? userType, string? registeredAt, string vehicleOffice, Office office) =>

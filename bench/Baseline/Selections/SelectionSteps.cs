@@ -22,7 +22,7 @@ public sealed class SelectionSteps(SelectionRow row, Office office, DateTime now
     /// <summary>Statements the step adds to the commit: audit rows, SMS messages.</summary>
     public List<NpgsqlBatchCommand> Writes { get; } = [];
 
-    private Reply View(int status = 200) => Reply.Of(status, row.View(now), BaselineJson.Default.SelectionView);
+    private Reply View(int status = 200) => Reply.Of(status, row.View(now), BaselineJson.Wire.SelectionView);
 
     private Reply WrongStage(string detail) => Reply.Of(Error.WrongStage(row.Stage, detail));
 
@@ -87,7 +87,7 @@ public sealed class SelectionSteps(SelectionRow row, Office office, DateTime now
         Writes.Add(Command("INSERT INTO sms_outbox (phone, text, sent_at) VALUES ($1, $2, $3)",
             P(ownerPhone), P($"【机动车选号】您的验证码为 {code}，{rules.SmsCodeSeconds / 60} 分钟内有效，请勿告诉他人。"), P(now)));
         return Reply.Of(202, new SmsCodeSent(Identity.MaskPhone(ownerPhone), row.SmsResendAfter.Value, row.SmsConfirmEnabledAt.Value,
-            row.SmsExpiresAt.Value, false, now), BaselineJson.Default.SmsCodeSent);
+            row.SmsExpiresAt.Value, false, now), BaselineJson.Wire.SmsCodeSent);
     }
 
     public Reply Verify(string code)
