@@ -93,23 +93,16 @@ public sealed class PlateRows(NpgsqlConnection connection, NpgsqlTransaction tra
         return held;
     }
 
-    /// <summary>Gives back this vehicle's holds on these numbers.</summary>
-    public async Task ReleaseAsync(IReadOnlyCollection<string> plates)
-    {
-        if (plates.Count == 0)
-        {
-            return;
-        }
-
-        await using var command = new NpgsqlCommand("""
-            UPDATE plates p SET state = 'available', held_by = NULL, hold_expires_at = NULL
-            FROM (SELECT plate FROM plates WHERE office_code = $1 AND plate = ANY($2) AND state = 'held' AND held_by = $3
-                  FOR UPDATE SKIP LOCKED) r
-            WHERE p.office_code = $1 AND p.plate = r.plate
-            """, connection, transaction);
-        command.Parameters.AddRange((NpgsqlParameter[])[P(officeCode), P(plates.ToArray()), P(vin)]);
-        await command.ExecuteNonQueryAsync();
-    }
+    /// <summary>
+    /// The statement that gives back this vehicle's holds on these numbers. It needs no answer, so the step sends it
+    /// with its final writes rather than in a round trip of its own.
+    /// </summary>
+    public NpgsqlBatchCommand Release(IReadOnlyCollection<string> plates) => Command("""
+        UPDATE plates p SET state = 'available', held_by = NULL, hold_expires_at = NULL
+        FROM (SELECT plate FROM plates WHERE office_code = $1 AND plate = ANY($2) AND state = 'held' AND held_by = $3
+              FOR UPDATE SKIP LOCKED) r
+        WHERE p.office_code = $1 AND p.plate = r.plate
+        """, P(officeCode), P(plates.ToArray()), P(vin));
 
     /// <summary>
     /// Reserves a number for this vehicle if it is still its own (or free), and records the reservation; false when

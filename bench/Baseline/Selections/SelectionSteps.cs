@@ -152,7 +152,11 @@ public sealed class SelectionSteps(SelectionRow row, Office office, DateTime now
             return Reply.Of(new Error(Codes.PoolEmpty, "号池中已没有可选号牌。"));
         }
 
-        await plates.ReleaseAsync(row.BatchPlates?.Except(row.Backups).Except(batch).ToArray() ?? []);
+        if (row.BatchPlates?.Except(row.Backups).Except(batch).ToArray() is { Length: > 0 } replaced)
+        {
+            Writes.Add(plates.Release(replaced));
+        }
+
         Changed = true;
         row.DrawsUsed++;
         (row.BatchNumber, row.BatchPlates, row.BatchExcludeFour, row.BatchExpiresAt, row.BatchBackupTaken) = (row.DrawsUsed, batch, excludeFour, expiresAt, false);
@@ -248,7 +252,11 @@ public sealed class SelectionSteps(SelectionRow row, Office office, DateTime now
             return Reply.Of(new Error(Codes.PlateUnavailable, "该号牌已被他人选用。"));
         }
 
-        await plates.ReleaseAsync(row.Backups.Concat(row.BatchPlates ?? []).Where(p => p != plate).Distinct().ToArray());
+        if (row.Backups.Concat(row.BatchPlates ?? []).Where(p => p != plate).Distinct().ToArray() is { Length: > 0 } others)
+        {
+            Writes.Add(plates.Release(others));
+        }
+
         (row.SelectedPlate, row.ConfirmedAt, row.ConfirmedBy, row.ExchangeBy, row.VoucherCode) = (plate, now, "user", exchangeBy, voucher);
         row.Stage = Stages.Completed;
         Audit("confirm", [plate]);
