@@ -18,6 +18,7 @@ var app = builder.Build();
 app.UseBaselineProblems();
 app.UseAuthentication();
 app.UseAuthorization();
+app.MapHealth();
 app.MapAccounts();
 app.MapOffices();
 app.MapAdmin();

@@ -12,9 +12,37 @@ public static class OfficeEndpoints
     public static IEndpointRouteBuilder MapOffices(this IEndpointRouteBuilder app)
     {
         var offices = app.MapGroup("/api/v1/offices").AllowAnonymous();
+        offices.MapGet("", ListOffices);
         offices.MapGet("/{code}/notice", GetNotice);
         offices.MapGet("/{code}/pool", GetPool);
         return app;
+    }
+
+    private static async Task<Reply> ListOffices(NpgsqlDataSource db, OfficeCache cache)
+    {
+        await using var command = db.CreateCommand("SELECT code FROM offices ORDER BY code");
+        var codes = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                codes.Add(reader.GetString(0));
+            }
+        }
+
+        var now = DateTime.UtcNow;
+        var list = new List<OfficeSummary>();
+        foreach (var code in codes)
+        {
+            if (await cache.GetAsync(code) is { } office)
+            {
+                var (state, next) = OfficeCalendar.StateAt(office, now);
+                list.Add(new OfficeSummary(office.Code, office.Name, office.Prefix, office.Province, state, office.OpensAt,
+                    new HoursDto(office.HoursFrom, office.HoursTo), next));
+            }
+        }
+
+        return Reply.Of(200, list, BaselineJson.Wire.ListOfficeSummary);
     }
 
     private static async Task<Reply> GetNotice(string code, OfficeCache offices) =>

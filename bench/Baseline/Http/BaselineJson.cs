@@ -15,6 +15,7 @@ namespace PlateOrleans.Baseline.Http;
 [JsonSerializable(typeof(OfficeRequest))]
 [JsonSerializable(typeof(OfficeDetails))]
 [JsonSerializable(typeof(NoticeDto))]
+[JsonSerializable(typeof(List<OfficeSummary>))]
 [JsonSerializable(typeof(PoolRequest))]
 [JsonSerializable(typeof(PoolResponse))]
 [JsonSerializable(typeof(VehicleImportItem))]

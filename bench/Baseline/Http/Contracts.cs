@@ -39,6 +39,9 @@ public sealed record HoursDto(string From, string To);
 
 public sealed record NoticeDto(string Version, string Text);
 
+/// <summary>An office in the list: <c>nextOpenAt</c> is when it opens again if closed now (as the product answers).</summary>
+public sealed record OfficeSummary(string Code, string Name, string Prefix, string Province, string State, DateTime? OpensAt, HoursDto Hours, DateTime? NextOpenAt);
+
 public sealed record OfficeDetails(
     string Code, string Name, string Prefix, string Province, string State, DateTime? OpensAt, HoursDto Hours,
     bool Maintenance, bool CrossRegion, Rules Rules, List<Location> Locations, NoticeDto Notice);
