@@ -137,20 +137,12 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
             return (reply, false);
         }
 
-        if (insert)
-        {
-            await using var create = new NpgsqlBatch(connection, transaction);
-            create.BatchCommands.Add(row.Save(insert: true, now));
-            if (await create.ExecuteNonQueryAsync() == 0)
-            {
-                return (reply, true);
-            }
-        }
-
+        // A first entry inserts the row with its answer; should a concurrent first entry have inserted it meanwhile,
+        // nothing of this one is kept (the transaction rolls back) and the step runs again on that row.
         await using var write = new NpgsqlBatch(connection, transaction);
-        if (!insert && (entered || steps?.Changed == true))
+        if (insert || entered || steps?.Changed == true)
         {
-            write.BatchCommands.Add(row.Save(insert: false, now));
+            write.BatchCommands.Add(row.Save(insert, now));
         }
 
         foreach (var command in steps?.Writes ?? [])
@@ -162,13 +154,17 @@ public sealed class SelectionService(NpgsqlDataSource db, OfficeCache offices)
         {
             write.BatchCommands.Add(Command("""
                 INSERT INTO idempotent_replies (vin, key, request, status, body, is_problem, retry_after, created_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (vin, key) DO NOTHING
                 """, P(vin), P(key), P(step.Fingerprint), P(reply.Status), P(reply.Json), P(reply.IsProblem), N(reply.RetryAfter), P(now)));
         }
 
         if (write.BatchCommands.Count > 0)
         {
             await write.ExecuteNonQueryAsync();
+            if (insert && write.BatchCommands[0].RecordsAffected == 0)
+            {
+                return (reply, true);
+            }
         }
 
         await transaction.CommitAsync();
