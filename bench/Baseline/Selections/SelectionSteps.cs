@@ -146,7 +146,10 @@ public sealed class SelectionSteps(SelectionRow row, Office office, DateTime now
 
         var rules = row.Rules;
         var expiresAt = now.AddSeconds(rules.BatchSeconds);
-        var batch = await plates.DrawAsync(row.PlateKind, Plates.LettersFor(row.Energy), rules.PlatesPerDraw, excludeFour, expiresAt, now);
+        // Only the series the office published: a letter it has not opened costs no query.
+        var letters = string.Concat(Plates.LettersFor(row.Energy)
+            .Where(l => office.Publication.Any(s => s.PlateKind == row.PlateKind && s.EnergyLetter[0] == l)));
+        var batch = await plates.DrawAsync(row.PlateKind, letters, rules.PlatesPerDraw, excludeFour, expiresAt, now);
         if (batch.Length == 0)
         {
             return Reply.Of(new Error(Codes.PoolEmpty, "号池中已没有可选号牌。"));
