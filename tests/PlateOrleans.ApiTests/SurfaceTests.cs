@@ -160,35 +160,6 @@ public sealed class SurfaceTests(ApiFactory factory)
     }
 
     [Fact]
-    public async Task TheDevOutboxListsTheNewestMessageFirst()
-    {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, smsCooldownSeconds = 0 });
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var version = (await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/notice")).GetProperty("version").GetString();
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = version }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
-        await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
-        var older = await _api.LatestCodeAsync(citizen.Phone);
-        await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
-
-        var messages = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"));
-
-        Assert.Equal(2, messages.GetArrayLength());
-        Assert.True(DateTimeOffset.Parse(messages[0].GetProperty("sentAt").GetString()!, CultureInfo.InvariantCulture)
-            >= DateTimeOffset.Parse(messages[1].GetProperty("sentAt").GetString()!, CultureInfo.InvariantCulture));
-        Assert.Contains(older, messages[1].GetProperty("text").GetString());
-        var newer = await _api.LatestCodeAsync(citizen.Phone);
-        if (newer != older)
-        {
-            // Only the newest code counts once a new one was sent.
-            await ExpectProblem(HttpStatusCode.BadRequest, "sms_code_invalid", citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = older }));
-        }
-
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = newer }));
-    }
-
-    [Fact]
     public async Task TheDevOutboxRefusesABadPhone()
     {
         var findings = new Findings();
