@@ -17,11 +17,13 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.AddPlateOrleans();
 builder.Services.AddPlateProblems();
 builder.Services.AddPlateAuth(builder.Configuration);
+builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
 builder.Services.AddPlateOpenApi();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UsePlateProblems();
 app.UseAuthentication();
 app.UseRateLimiter();

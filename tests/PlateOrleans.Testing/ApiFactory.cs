@@ -38,6 +38,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["RateLimits:UserPerSecond"] = "100000",
             ["RateLimits:AddressBurst"] = "100000",
             ["RateLimits:AddressPerSecond"] = "100000",
+            ["RateLimits:RegisterBurst"] = "100000",
+            ["RateLimits:RegisterPerPeriod"] = "100000",
+            ["RateLimits:SignInBurst"] = "100000",
+            ["RateLimits:SignInPerSecond"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)
