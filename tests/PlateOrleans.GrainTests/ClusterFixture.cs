@@ -15,7 +15,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; } = new InProcessTestClusterBuilder(1)
         .ConfigureSilo((_, silo) => silo.AddPlateSilo(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory" })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory", ["Sms:Provider"] = "Outbox" })
             .Build()))
         .Build();
 
