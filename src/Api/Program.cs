@@ -20,6 +20,7 @@ builder.Services.AddPlateAuth(builder.Configuration);
 builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
 builder.Services.AddPlateOpenApi();
+builder.AddPlateStartupChecks();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
@@ -40,7 +41,7 @@ app.MapSelections();
 app.MapAdmin();
 app.MapRegistry();
 app.MapWindow();
-app.MapDevOutbox(app.Configuration);
+app.MapDevOutbox(app.Configuration, app.Environment);
 
 app.Run();
 
