@@ -82,6 +82,14 @@ public static partial class OfficeRequests
 
     public static readonly DateTimeOffset LatestOpening = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The ranges below, for the OpenAPI description of <c>PUT /api/v1/admin/offices/{code}</c>.</summary>
+    public const string RangesDescription =
+        "Every setting is checked before anything is saved (validation_failed names the field): opensAt from 2000-01-01 "
+        + "to 2100-01-01 (UTC); rules.drawsPerVehicle 1-20, platesPerDraw 1-50, batchSeconds and backupSeconds 1-3600, "
+        + "validityDays 1-90, blacklistDays 0-3650, smsCodeSeconds 60-1800, smsCooldownSeconds 30-3600, smsAttempts 1-10, "
+        + "smsConfirmDelaySeconds 0-60; name 1-50 characters; at most 100 locations of at most 48 slots, capacity 0-10000; "
+        + "notice.version 1-64 and notice.text 1-20000 characters.";
+
     /// <summary>The most time slots one location offers a day (every half hour of the day).</summary>
     public const int MaxSlots = 48;
 
