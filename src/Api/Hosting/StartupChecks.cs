@@ -8,7 +8,7 @@ namespace PlateOrleans.Api.Hosting;
 /// <summary>
 /// Safe by default: outside the Development environment the process refuses to start with a setting that is fine for a
 /// developer's machine and dangerous anywhere else, and says which setting to change. Settings are checked before
-/// anything starts; the stored accounts once the silo (or the cluster client) is up and before the app serves.
+/// anything is seeded or served; the stored accounts once the silo (or the cluster client) is up and before the app serves.
 /// </summary>
 public static class StartupChecks
 {
@@ -21,12 +21,14 @@ public static class StartupChecks
     /// <summary>What <c>docker/compose.yaml</c> puts where a secret must go: refused until replaced.</summary>
     public const string Placeholder = "CHANGE-ME";
 
-    /// <summary>Registers the checks; call before any other hosted service (the seeder) is registered.</summary>
+    /// <summary>Registers the checks; call after Orleans is added and before the seeder.</summary>
     public static WebApplicationBuilder AddPlateStartupChecks(this WebApplicationBuilder builder)
     {
         if (!builder.Environment.IsDevelopment())
         {
-            builder.Services.AddHostedService<Checks>();
+            // The settings first among the hosted services; the stored accounts once Orleans (registered before) runs.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<SettingsCheck>(sp)));
+            builder.Services.AddHostedService<StoredAccountsCheck>();
         }
 
         return builder;
@@ -77,36 +79,13 @@ public static class StartupChecks
         return found;
     }
 
-    private sealed class Checks(IConfiguration configuration, IHostEnvironment environment, IGrainFactory grains, ILogger<Checks> logger) : IHostedLifecycleService
+    /// <summary>Before any hosted service's StartAsync (the seeder's): the settings alone.</summary>
+    private sealed class SettingsCheck(IConfiguration configuration, IHostEnvironment environment, ILogger<SettingsCheck> logger) : IHostedLifecycleService
     {
-        /// <summary>Before anything starts (the silo included): the settings alone.</summary>
-        public Task StartingAsync(CancellationToken cancellationToken) => Refuse(RefusedSettings(configuration, environment.EnvironmentName).ToList());
+        public Task StartingAsync(CancellationToken cancellationToken) =>
+            Refuse(logger, RefusedSettings(configuration, environment.EnvironmentName).ToList());
 
-        /// <summary>Once the silo or cluster client runs (started before this service), before the app serves.</summary>
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            var demo = await DemoAccountsAsync(grains);
-            await Refuse(demo.Count == 0 ? [] :
-            [
-                $"The demo accounts {string.Join(", ", demo)} exist in storage in the {environment.EnvironmentName} environment, with the published password "
-                + $"{DemoData.Password}: the data comes from Development. Start from an empty database (Storage:ConnectionString), or delete those accounts.",
-            ]);
-        }
-
-        private Task Refuse(List<string> reasons)
-        {
-            if (reasons.Count == 0)
-            {
-                return Task.CompletedTask;
-            }
-
-            foreach (var reason in reasons)
-            {
-                logger.LogCritical("Refusing to start: {Reason}", reason);
-            }
-
-            throw new InvalidOperationException("Refusing to start outside Development: " + string.Join(" ", reasons));
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -115,5 +94,36 @@ public static class StartupChecks
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Once the silo or cluster client runs (started before this service), before the app serves.</summary>
+    private sealed class StoredAccountsCheck(IGrainFactory grains, IHostEnvironment environment, ILogger<StoredAccountsCheck> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var demo = await DemoAccountsAsync(grains);
+            await Refuse(logger, demo.Count == 0 ? [] :
+            [
+                $"The demo accounts {string.Join(", ", demo)} exist in storage in the {environment.EnvironmentName} environment, with the published password "
+                + $"{DemoData.Password}: the data comes from Development. Start from an empty database (Storage:ConnectionString), or delete those accounts.",
+            ]);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static Task Refuse(ILogger logger, List<string> reasons)
+    {
+        if (reasons.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var reason in reasons)
+        {
+            logger.LogCritical("Refusing to start: {Reason}", reason);
+        }
+
+        throw new InvalidOperationException("Refusing to start outside Development: " + string.Join(" ", reasons));
     }
 }

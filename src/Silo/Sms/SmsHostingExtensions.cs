@@ -40,12 +40,14 @@ public static class SmsHostingExtensions
                 : $"Sms:Provider is '{provider}': use Http with Sms:Http:Url (Outbox only in Development).");
         }
 
-        services.AddSingleton<IHostedService>(sp => new OutboxOnlyInDevelopment(
-            IsOutbox(configuration), sp.GetRequiredService<IHostEnvironment>()));
+        // First among the hosted services. (Orleans still brings the silo up before the host's StartingAsync calls; the
+        // refusal then stops it again before it serves a grain call of ours.)
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new OutboxOnlyInDevelopment(
+            IsOutbox(configuration), sp.GetRequiredService<IHostEnvironment>())));
         return services;
     }
 
-    /// <summary>Refuses to start with the outbox outside Development, before any other service (the silo) starts.</summary>
+    /// <summary>Refuses to start with the outbox outside Development: the host stops with the reason.</summary>
     private sealed class OutboxOnlyInDevelopment(bool outbox, IHostEnvironment environment) : IHostedLifecycleService
     {
         public Task StartingAsync(CancellationToken cancellationToken) =>
