@@ -31,6 +31,14 @@ public static class SmsHostingExtensions
         }
         else if (IsOutbox(configuration))
         {
+            // The environment as the host reads it (DOTNET_ENVIRONMENT, ASPNETCORE_ENVIRONMENT; none is Production):
+            // refused now, before a silo exists. The hosted check below covers hosts that name it otherwise.
+            var named = configuration[HostDefaults.EnvironmentKey] is { Length: > 0 } value ? value : Environments.Production;
+            if (!string.Equals(named, Environments.Development, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(OutboxRefusal(named));
+            }
+
             services.TryAddSingleton<ISmsSender, OutboxSmsSender>();
         }
         else if (!services.Any(s => s.ServiceType == typeof(ISmsSender)))
@@ -40,21 +48,23 @@ public static class SmsHostingExtensions
                 : $"Sms:Provider is '{provider}': use Http with Sms:Http:Url (Outbox only in Development).");
         }
 
-        // First among the hosted services. (Orleans still brings the silo up before the host's StartingAsync calls; the
-        // refusal then stops it again before it serves a grain call of ours.)
+        // A backstop for hosts whose environment is not in their configuration: first among the hosted services (Orleans
+        // still brings its silo up before StartingAsync, and the refusal stops it again).
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new OutboxOnlyInDevelopment(
             IsOutbox(configuration), sp.GetRequiredService<IHostEnvironment>())));
         return services;
     }
+
+    private static string OutboxRefusal(string environment) =>
+        $"Sms:Provider is Outbox in the {environment} environment: the outbox shows every code to anyone. "
+        + "Set Sms:Provider=Http with Sms:Http:Url (environment variables Sms__Provider, Sms__Http__Url).";
 
     /// <summary>Refuses to start with the outbox outside Development: the host stops with the reason.</summary>
     private sealed class OutboxOnlyInDevelopment(bool outbox, IHostEnvironment environment) : IHostedLifecycleService
     {
         public Task StartingAsync(CancellationToken cancellationToken) =>
             outbox && !environment.IsDevelopment()
-                ? throw new InvalidOperationException(
-                    $"Sms:Provider is Outbox in the {environment.EnvironmentName} environment: the outbox shows every code to anyone. "
-                    + "Set Sms:Provider=Http with Sms:Http:Url (environment variables Sms__Provider, Sms__Http__Url).")
+                ? throw new InvalidOperationException(OutboxRefusal(environment.EnvironmentName))
                 : Task.CompletedTask;
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
