@@ -86,6 +86,7 @@ start() {
   # shellcheck disable=SC2046
   for i in $(seq 1 "$silos"); do
     start_process "silo$i" "$silo_dir" PlateOrleans.Silo.dll $(common_settings) \
+      "DOTNET_ENVIRONMENT=Development" "Sms__Provider=Outbox" \
       "Orleans__SiloPort=$((11110 + i))" "Orleans__GatewayPort=$((29999 + i))" "Orleans__AdvertisedHost=127.0.0.1"
   done
   # shellcheck disable=SC2046

@@ -32,7 +32,7 @@ dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null
 
 # The settings of a load test: cheap password hashing, no per-address limit (one load machine is one address).
-(cd src/Api && exec env DOTNET_PerfMapEnabled=1 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+(cd src/Api && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
   Demo__Seed=false Storage__Provider="$storage" \
   Storage__ConnectionString="${connection:-Data Source=$data/plates.db}" \
   Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000 \

@@ -17,11 +17,14 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.AddPlateOrleans();
 builder.Services.AddPlateProblems();
 builder.Services.AddPlateAuth(builder.Configuration);
+builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
 builder.Services.AddPlateOpenApi();
+builder.AddPlateStartupChecks();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UsePlateProblems();
 app.UseAuthentication();
 app.UseRateLimiter();
@@ -39,7 +42,7 @@ app.MapAdmin();
 app.MapUsers();
 app.MapRegistry();
 app.MapWindow();
-app.MapDevOutbox(app.Configuration);
+app.MapDevOutbox(app.Configuration, app.Environment);
 
 app.Run();
 

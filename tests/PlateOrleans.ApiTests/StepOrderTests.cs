@@ -301,7 +301,7 @@ public sealed class StepOrderTests(ApiFactory factory)
     [Fact]
     public async Task ACodeThatVerifiedOnceCannotBeReplayedAfterReEntry()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, smsCooldownSeconds = 0 });
+        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0 });
         var (citizen, vin) = await _api.ApplicantAsync(office);
         await _api.WalkToDrawingAsync(citizen, vin);
         var used = await _api.LatestCodeAsync(citizen.Phone);

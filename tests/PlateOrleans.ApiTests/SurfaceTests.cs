@@ -212,7 +212,11 @@ public sealed class SurfaceTests(ApiFactory factory)
 /// <summary>The API configured with a real SMS provider: the development outbox must not exist.</summary>
 public sealed class RealSmsProviderFactory : ApiFactory
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Sms:Provider"] = "Aliyun" };
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Sms:Provider"] = "Http",
+        ["Sms:Http:Url"] = "http://127.0.0.1:9/sms",
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -26,6 +26,9 @@ public sealed class PlateCluster : IAsyncDisposable
             ["Orleans:ServiceId"] = ClusterId,
             ["Orleans:ClusterId"] = ClusterId,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The SMS outbox, from which the tests read codes, exists only in Development.
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["Sms:Provider"] = "Outbox",
         };
         if (quickFailureDetection)
         {

@@ -15,7 +15,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; } = new InProcessTestClusterBuilder(1)
         .ConfigureSilo((_, silo) => silo.AddPlateSilo(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "Memory" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "Memory",
+                // The outbox, from which the tests read codes, is for Development only.
+                [Microsoft.Extensions.Hosting.HostDefaults.EnvironmentKey] = "Development",
+                ["Sms:Provider"] = "Outbox",
+            })
             .Build()))
         .Build();
 

@@ -8,7 +8,8 @@ namespace PlateOrleans.Testing;
 
 /// <summary>
 /// The API with its co-hosted silo, in memory, on free Orleans ports so that several factories can run in one process.
-/// Passwords are hashed with few iterations (hundreds of accounts are made), and limits are raised unless a test asks.
+/// It runs as Development without the demo data (the SMS outbox exists only there). Passwords are hashed with few
+/// iterations (hundreds of accounts are made), and limits are raised unless a test asks.
 /// Subclasses change any setting through <see cref="Settings"/> (another storage, client mode).
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
@@ -23,9 +24,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        // Development, as a developer runs it (so the SMS outbox lets tests read codes), without the demo data.
+        builder.UseEnvironment("Development");
         var settings = new Dictionary<string, string?>
         {
+            ["Demo:Seed"] = "false",
+            ["Sms:Provider"] = "Outbox",
             ["Jwt:SigningKey"] = SigningKey,
             ["Admin:Username"] = AdminUsername,
             ["Admin:Password"] = AdminPassword,
@@ -38,6 +42,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["RateLimits:UserPerSecond"] = "100000",
             ["RateLimits:AddressBurst"] = "100000",
             ["RateLimits:AddressPerSecond"] = "100000",
+            ["RateLimits:RegisterBurst"] = "100000",
+            ["RateLimits:RegisterPerPeriod"] = "100000",
+            ["RateLimits:SignInBurst"] = "100000",
+            ["RateLimits:SignInPerSecond"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)

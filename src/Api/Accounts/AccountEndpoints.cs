@@ -33,8 +33,8 @@ public static partial class AccountEndpoints
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts").AllowAnonymous();
-        auth.MapPost("/register", Register).WithName("Register").WithSummary("Registers a citizen account.");
-        auth.MapPost("/token", IssueToken).WithName("IssueToken").WithSummary("Exchanges a username and password for a bearer token.");
+        auth.MapPost("/register", Register).WithName("Register").WithSummary("Registers a citizen account.").RequireRateLimiting(Operations.RateLimiting.RegisterPolicy);
+        auth.MapPost("/token", IssueToken).WithName("IssueToken").WithSummary("Exchanges a username and password for a bearer token.").RequireRateLimiting(Operations.RateLimiting.SignInPolicy);
 
         var me = app.MapGroup("/api/v1/me").WithTags("Accounts").RequireAuthorization();
         me.MapGet("", GetMe).WithName("GetMe").WithSummary("The signed-in account.");

@@ -33,6 +33,7 @@ public static class AdminEndpoints
             .WithName("CreateUser").WithSummary("Creates an operator (of one office) or an admin.");
         admin.MapPut("/offices/{code}", PutOffice).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("PutOffice").WithSummary("Creates or updates an office.")
+            .WithDescription(OfficeRequests.RangesDescription)
             .Produces<OfficeDetails>().Produces<OfficeDetails>(StatusCodes.Status201Created).ProducesValidationProblem();
         admin.MapPut("/offices/{code}/pool", PutPool)
             .WithName("PublishPool").WithSummary("Publishes the pool: serial blocks per series; reserved and issued numbers stay out.")

@@ -77,6 +77,27 @@ public static partial class OfficeRequests
     [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
     private static partial Regex LocationIdPattern();
 
+    /// <summary>The range of <c>opensAt</c>: any real opening, and nothing near the ends of the calendar.</summary>
+    public static readonly DateTimeOffset EarliestOpening = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static readonly DateTimeOffset LatestOpening = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The ranges below, for the OpenAPI description of <c>PUT /api/v1/admin/offices/{code}</c>.</summary>
+    public const string RangesDescription =
+        "Every setting is checked before anything is saved (validation_failed names the field): opensAt from 2000-01-01 "
+        + "to 2100-01-01 (UTC); rules.drawsPerVehicle 1-20, platesPerDraw 1-50, batchSeconds and backupSeconds 1-3600, "
+        + "validityDays 1-90, blacklistDays 0-3650, smsCodeSeconds 60-1800, smsCooldownSeconds 30-3600, smsAttempts 1-10, "
+        + "smsConfirmDelaySeconds 0-60; name 1-50 characters; at most 100 locations of at most 48 slots, capacity 0-10000; "
+        + "notice.version 1-64 and notice.text 1-20000 characters.";
+
+    /// <summary>The most time slots one location offers a day (every half hour of the day).</summary>
+    public const int MaxSlots = 48;
+
+    /// <summary>
+    /// Every office setting, checked for range before anything is saved. The bounds are what a real office could want
+    /// (countdowns of a second for drills) and no more: an admin's typo must not make a public endpoint fail, and the
+    /// SMS cooldown has a floor, so that no office setting lets one account send codes (and guess them) in a loop.
+    /// </summary>
     public static OfficeSettings? ToSettings(string code, OfficeRequest body, FieldErrors errors)
     {
         errors.Check(body.Name is { Length: > 0 and <= 50 } && !string.IsNullOrWhiteSpace(body.Name), "name", "名称为 1 到 50 个字符。");
@@ -88,6 +109,8 @@ public static partial class OfficeRequests
             "prefix",
             province is { } pc ? $"号牌前缀为省份简称加发牌机关代号（{pc}：{Provinces.OfficeLetters(pc)}）。" : "号牌前缀为省份简称加发牌机关代号，如 冀A。");
 
+        errors.Check(body.OpensAt is null || (body.OpensAt >= EarliestOpening && body.OpensAt < LatestOpening), "opensAt",
+            "开放时间须在 2000-01-01 与 2100-01-01 之间（UTC）。");
         var hours = ToHours(body.Hours, errors);
         var rules = ToRules(body.Rules, errors);
         var locations = ToLocations(body.Locations, errors);
@@ -149,16 +172,16 @@ public static partial class OfficeRequests
 
         return new OfficeRules
         {
-            DrawsPerVehicle = Get(rules.DrawsPerVehicle, d.DrawsPerVehicle, 1, 50, "drawsPerVehicle"),
+            DrawsPerVehicle = Get(rules.DrawsPerVehicle, d.DrawsPerVehicle, 1, 20, "drawsPerVehicle"),
             PlatesPerDraw = Get(rules.PlatesPerDraw, d.PlatesPerDraw, 1, 50, "platesPerDraw"),
             BatchSeconds = Get(rules.BatchSeconds, d.BatchSeconds, 1, 3600, "batchSeconds"),
             BackupSeconds = Get(rules.BackupSeconds, d.BackupSeconds, 1, 3600, "backupSeconds"),
             ValidityDays = Get(rules.ValidityDays, d.ValidityDays, 1, 90, "validityDays"),
             BlacklistDays = Get(rules.BlacklistDays, d.BlacklistDays, 0, 3650, "blacklistDays"),
-            SmsCodeSeconds = Get(rules.SmsCodeSeconds, d.SmsCodeSeconds, 30, 3600, "smsCodeSeconds"),
-            SmsCooldownSeconds = Get(rules.SmsCooldownSeconds, d.SmsCooldownSeconds, 0, 3600, "smsCooldownSeconds"),
-            SmsAttempts = Get(rules.SmsAttempts, d.SmsAttempts, 1, 20, "smsAttempts"),
-            SmsConfirmDelaySeconds = Get(rules.SmsConfirmDelaySeconds, d.SmsConfirmDelaySeconds, 0, 600, "smsConfirmDelaySeconds"),
+            SmsCodeSeconds = Get(rules.SmsCodeSeconds, d.SmsCodeSeconds, 60, 1800, "smsCodeSeconds"),
+            SmsCooldownSeconds = Get(rules.SmsCooldownSeconds, d.SmsCooldownSeconds, 30, 3600, "smsCooldownSeconds"),
+            SmsAttempts = Get(rules.SmsAttempts, d.SmsAttempts, 1, 10, "smsAttempts"),
+            SmsConfirmDelaySeconds = Get(rules.SmsConfirmDelaySeconds, d.SmsConfirmDelaySeconds, 0, 60, "smsConfirmDelaySeconds"),
         };
     }
 
@@ -183,8 +206,9 @@ public static partial class OfficeRequests
             errors.Check(location.Id is not null && LocationIdPattern().IsMatch(location.Id), $"{field}.id", "编号为 1 到 32 个字母、数字、下划线或连字符。");
             errors.Check(result.All(l => l.Id != location.Id), $"{field}.id", "编号重复。");
             errors.Check(location.Name is { Length: > 0 and <= 100 }, $"{field}.name", "名称为 1 到 100 个字符。");
+            errors.Check(location.Slots is null || location.Slots.Count <= MaxSlots, $"{field}.slots", $"最多 {MaxSlots} 个时段。");
             var slots = new List<SlotCapacity>();
-            foreach (var (slot, j) in (location.Slots ?? []).Select((s, j) => (s, j)))
+            foreach (var (slot, j) in (location.Slots ?? []).Take(MaxSlots).Select((s, j) => (s, j)))
             {
                 var ok = slot is { Slot: { } text, Capacity: >= 0 and <= 10_000 } && IsSlot(text) && slots.All(s => s.Slot != text);
                 errors.Check(ok, $"{field}.slots[{j}]", "时段为 HH:mm-HH:mm（不重复），容量为 0 到 10000。");

@@ -5,15 +5,14 @@ namespace PlateOrleans.Api.Operations;
 
 /// <summary>
 /// The development SMS outbox: what was "sent" to a phone, newest first, so that a person or a load test can read
-/// codes. Mapped only while <c>Sms:Provider</c> is <c>Outbox</c>; with a real provider the path does not exist.
+/// codes. Mapped only in the Development environment with <c>Sms:Provider</c> <c>Outbox</c>; anywhere else the path
+/// does not exist (and outside Development the process refuses the outbox: <see cref="Hosting.StartupChecks"/>).
 /// </summary>
 public static class DevEndpoints
 {
-    public const string OutboxProvider = "Outbox";
-
-    public static IEndpointRouteBuilder MapDevOutbox(this IEndpointRouteBuilder app, IConfiguration configuration)
+    public static IEndpointRouteBuilder MapDevOutbox(this IEndpointRouteBuilder app, IConfiguration configuration, IHostEnvironment environment)
     {
-        if (string.Equals(configuration["Sms:Provider"] ?? OutboxProvider, OutboxProvider, StringComparison.OrdinalIgnoreCase))
+        if (environment.IsDevelopment() && Silo.Sms.SmsHostingExtensions.IsOutbox(configuration))
         {
             app.MapGet("/api/v1/dev/sms", ListMessages)
                 .WithTags("Development").AllowAnonymous().DisableRateLimiting()

@@ -6,18 +6,40 @@ using PlateOrleans.Contracts;
 
 namespace PlateOrleans.Api.Operations;
 
-/// <summary>Limits (section <c>RateLimits</c>): a token bucket per signed-in user, another per address for anonymous calls.</summary>
+/// <summary>
+/// Limits (section <c>RateLimits</c>): a token bucket per signed-in user, another per address for anonymous calls, and
+/// tighter ones per address for registering (<c>Register*</c>) and signing in (<c>SignIn*</c>). An address is the
+/// client's as <see cref="Hosting.ForwardedHeadersSetup"/> found it: behind a configured proxy, the one it forwarded.
+/// </summary>
 public sealed class RateLimitOptions
 {
     public int UserBurst { get; set; } = 40;
     public int UserPerSecond { get; set; } = 10;
     public int AddressBurst { get; set; } = 100;
     public int AddressPerSecond { get; set; } = 50;
+
+    /// <summary>Registrations one address may make at once; then <see cref="RegisterPerPeriod"/> more each <see cref="RegisterPeriod"/>.</summary>
+    public int RegisterBurst { get; set; } = 5;
+    public int RegisterPerPeriod { get; set; } = 5;
+    public TimeSpan RegisterPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Sign-ins one address may try at once; then <see cref="SignInPerSecond"/> more a second.</summary>
+    public int SignInBurst { get; set; } = 10;
+    public int SignInPerSecond { get; set; } = 1;
 }
 
 /// <summary>Per-user and per-address rate limiting, answered with <c>rate_limited</c> and <c>Retry-After</c>.</summary>
 public static class RateLimiting
 {
+    /// <summary>The policy of <c>POST /api/v1/auth/register</c>: a few accounts per address, so that no one mass-registers.</summary>
+    public const string RegisterPolicy = "register";
+
+    /// <summary>
+    /// The policy of <c>POST /api/v1/auth/token</c>: each try hashes a password (deliberately slow), so an address gets
+    /// far fewer of them than of other calls, and a password-guessing flood cannot take the cores from everyone else.
+    /// </summary>
+    public const string SignInPolicy = "sign-in";
+
     public static IServiceCollection AddPlateRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -25,8 +47,12 @@ public static class RateLimiting
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 http.User.Identity?.IsAuthenticated == true
-                    ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond)
-                    : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond));
+                    ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond, TimeSpan.FromSeconds(1))
+                    : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond, TimeSpan.FromSeconds(1)));
+            o.AddPolicy(RegisterPolicy, http =>
+                Bucket("register:" + http.Connection.RemoteIpAddress, limits.RegisterBurst, limits.RegisterPerPeriod, limits.RegisterPeriod));
+            o.AddPolicy(SignInPolicy, http =>
+                Bucket("sign-in:" + http.Connection.RemoteIpAddress, limits.SignInBurst, limits.SignInPerSecond, TimeSpan.FromSeconds(1)));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
@@ -36,12 +62,12 @@ public static class RateLimiting
         });
     }
 
-    private static RateLimitPartition<string> Bucket(string key, int burst, int perSecond) =>
+    private static RateLimitPartition<string> Bucket(string key, int burst, int perPeriod, TimeSpan period) =>
         RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = burst,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokensPerPeriod = perPeriod,
+            ReplenishmentPeriod = period,
             QueueLimit = 0,
             AutoReplenishment = true,
         });

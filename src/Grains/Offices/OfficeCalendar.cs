@@ -10,6 +10,8 @@ public static class OfficeCalendar
 {
     public static readonly TimeSpan LocalOffset = TimeSpan.FromHours(8);
 
+    private static readonly DateTimeOffset _latestReckoned = DateTimeOffset.MaxValue.AddDays(-2);
+
     /// <summary>The office's local date at a moment.</summary>
     public static DateOnly LocalDate(DateTimeOffset moment) => DateOnly.FromDateTime(moment.ToOffset(LocalOffset).DateTime);
 
@@ -48,6 +50,11 @@ public static class OfficeCalendar
 
     private static bool IsWithinHours(OfficeHours hours, DateTimeOffset now)
     {
+        if (now > _latestReckoned)
+        {
+            return false;
+        }
+
         var local = now.ToOffset(LocalOffset);
         var minute = (local.Hour * 60) + local.Minute;
         return minute >= hours.FromMinute && minute < hours.ToMinute;
@@ -56,6 +63,13 @@ public static class OfficeCalendar
     /// <summary>The first moment at or after <paramref name="from"/> within the daily hours.</summary>
     private static DateTimeOffset NextOpening(OfficeHours hours, DateTimeOffset from)
     {
+        // Local time is ahead of UTC and the next opening may be a day on: near the calendar's end either would overflow.
+        // Settings refuse such dates; one stored before they did must still not make the office list fail.
+        if (from > _latestReckoned)
+        {
+            return from;
+        }
+
         if (IsWithinHours(hours, from))
         {
             return from;

@@ -9,9 +9,6 @@ namespace PlateOrleans.Grains.Selection;
 /// </summary>
 public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionFlow
 {
-    /// <summary>How many answers are kept for replay, newest last.</summary>
-    private const int RepliesKept = 10;
-
     /// <summary>How long to wait before trying a due auto-confirm again when the ledger did not answer.</summary>
     private static readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(2);
 
@@ -47,7 +44,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
     {
-        if (idempotencyKey is not null && State.Replies.Find(r => r.Key == idempotencyKey) is { } first)
+        if (idempotencyKey is not null && IdempotentReplies.Find(State.Replies, idempotencyKey, time.GetUtcNow()) is { } first)
         {
             return caller.IdNumber != State.OwnerIdNumber
                 ? new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。")
@@ -71,11 +68,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
         if (idempotencyKey is not null && (reply.Error is null || !_transientCodes.Contains(reply.Error.Code)) && State.Stage is not null)
         {
-            State.Replies.Add(new IdempotentReply(idempotencyKey, command, reply));
-            if (State.Replies.Count > RepliesKept)
-            {
-                State.Replies.RemoveAt(0);
-            }
+            IdempotentReplies.Remember(State.Replies, new IdempotentReply(idempotencyKey, command, reply, time.GetUtcNow()));
 
             await SaveAsync(force: true);
         }

@@ -31,7 +31,7 @@ public sealed class SelectionState
     [Id(16)] public SmsChallenge? Sms { get; set; }
     /// <summary>When the system confirms by itself: set once the draws are spent.</summary>
     [Id(17)] public DateTimeOffset? AutoConfirmAt { get; set; }
-    /// <summary>The latest answers by <c>Idempotency-Key</c>, newest last.</summary>
+    /// <summary>The answers by <c>Idempotency-Key</c> of the last 24 hours, newest last (<see cref="IdempotentReplies"/>).</summary>
     [Id(18)] public List<IdempotentReply> Replies { get; set; } = [];
     [Id(19)] public DateTimeOffset? EnteredAt { get; set; }
     /// <summary>The moment the durable wake-up reminder is registered for, if one is.</summary>
@@ -84,9 +84,10 @@ public sealed record SmsChallenge(
     [Id(6)] public bool Used { get; init; }
 }
 
-/// <summary>The first answer given to an <c>Idempotency-Key</c>, replayed for retries of the same command.</summary>
+/// <summary>The first answer given to an <c>Idempotency-Key</c>, replayed for retries of the same command until a day after <see cref="StoredAt"/>.</summary>
 [GenerateSerializer, Alias("IdempotentReply")]
 public sealed record IdempotentReply(
     [property: Id(0)] string Key,
     [property: Id(1)] SelectionCommand Command,
-    [property: Id(2)] SelectionReply Reply);
+    [property: Id(2)] SelectionReply Reply,
+    [property: Id(3)] DateTimeOffset StoredAt);

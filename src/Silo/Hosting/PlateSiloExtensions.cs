@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
-using PlateOrleans.Grains.Sms;
+using PlateOrleans.Silo.Sms;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.Silo.Hosting;
@@ -15,7 +15,7 @@ public static class PlateSiloExtensions
 {
     /// <summary>
     /// Grain storage, reminders, the ledger and the audit trail on the configured database (section <c>Storage</c>;
-    /// SQLite under ./data/ by default), SMS and the clock. No clustering: the caller picks it.
+    /// SQLite under ./data/ by default), SMS (section <c>Sms</c>: <see cref="SmsHostingExtensions"/>) and the clock. No clustering: the caller picks it.
     /// </summary>
     public static ISiloBuilder AddPlateSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -23,7 +23,7 @@ public static class PlateSiloExtensions
         silo.UsePlateStorage(storage);
         silo.Services.AddPlateLedger(storage);
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton<ISmsSender, OutboxSmsSender>();
+        silo.Services.AddPlateSms(configuration);
         silo.Services.AddDatabaseExceptionSerialization();
         return silo;
     }

@@ -57,7 +57,7 @@ public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
     internal static string PlatesToJson(IReadOnlyList<string> plates) => JsonSerializer.Serialize(plates, PlatesJson);
 
     private Task<IReadOnlyList<Appended>> AppendBatchAsync(IReadOnlyList<AuditEvent> events) =>
-        _database.RunAsync<IReadOnlyList<Appended>>(async connection =>
+        _database.RunWriteAsync<IReadOnlyList<Appended>>(async connection =>
         {
             // One statement is atomic on its own: no explicit transaction needed.
             await using var command = connection.CreateCommand();

@@ -100,7 +100,7 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
     };
 
     private Task<IReadOnlyList<LedgerWriteResult>> WriteReservationsAsync(IReadOnlyList<LedgerEntry> entries) =>
-        _database.RunAsync<IReadOnlyList<LedgerWriteResult>>(async connection =>
+        _database.RunWriteAsync<IReadOnlyList<LedgerWriteResult>>(async connection =>
         {
             await using var transaction = await _database.BeginWriteAsync(connection, CancellationToken.None);
             var results = new LedgerWriteResult?[entries.Count];
@@ -221,7 +221,7 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
 
     /// <summary>Sets a time on the live, not yet exchanged row of a plate; false when there is none.</summary>
     private Task<bool> UpdateLiveAsync(string column, string officeCode, string plate, DateTimeOffset at, CancellationToken cancellationToken) =>
-        _database.RunAsync(async connection =>
+        _database.RunWriteAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"""

@@ -141,6 +141,20 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
 
     private WriteOutcome[] Commit(SqliteConnection connection, List<Pending> group)
     {
+        var gate = SqliteWriteGate.For(_connectionString);
+        gate.Wait();
+        try
+        {
+            return CommitInTurn(connection, group);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private WriteOutcome[] CommitInTurn(SqliteConnection connection, List<Pending> group)
+    {
         GroupStarted();
         // IMMEDIATE: take the write lock at BEGIN (waiting there if the ledger holds it), not halfway through.
         using var transaction = connection.BeginTransaction(deferred: false);
