@@ -36,7 +36,8 @@ dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null
   Demo__Seed=false Storage__Provider="$storage" \
   Storage__ConnectionString="${connection:-Data Source=$data/plates.db}" \
   Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000 \
-  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 \
+  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 RateLimits__RegisterBurst=1000000 \
+  RateLimits__RegisterPerPeriod=1000000 RateLimits__SignInBurst=1000000 RateLimits__SignInPerSecond=1000000 \
   dotnet bin/Release/net10.0/PlateOrleans.Api.dll) >"$out/api.log" 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -46,6 +46,11 @@ public static class StorageHostingExtensions
             reminders.Invariant = invariant;
             reminders.ConnectionString = connectionString;
         });
+        if (options.Provider == StorageProvider.Sqlite)
+        {
+            silo.Services.TakeSqliteTurns(connectionString);
+        }
+
         return silo;
     }
 

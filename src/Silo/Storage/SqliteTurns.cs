@@ -1,0 +1,102 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
+
+namespace PlateOrleans.Silo.Storage;
+
+/// <summary>
+/// Makes Orleans' own ADO.NET writers on SQLite (the default grain storage, the reminder table) take their turn at the
+/// file with ours (<see cref="SqliteWriteGate"/>), so that no two connections of this process ask for SQLite's write
+/// lock at once and none pays Microsoft.Data.Sqlite's 150 ms sleep for a busy database. Reads pass straight through.
+/// </summary>
+internal static class SqliteTurns
+{
+    /// <summary>Wraps the registered default grain storage and reminder table; call after registering them.</summary>
+    public static void TakeSqliteTurns(this IServiceCollection services, string connectionString)
+    {
+        var gate = SqliteWriteGate.For(connectionString);
+
+        var reminders = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        services.Remove(reminders);
+        services.AddSingleton<IReminderTable>(sp => new TurnTakingReminderTable(Create<IReminderTable>(sp, reminders, null), gate));
+
+        const string name = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
+        var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
+        services.Remove(storage);
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new TurnTakingGrainStorage(Create<IGrainStorage>(sp, storage, key), gate));
+    }
+
+    private static T Create<T>(IServiceProvider services, ServiceDescriptor descriptor, object? key) where T : class =>
+        (T)(descriptor.IsKeyedService
+            ? descriptor.KeyedImplementationInstance
+                ?? descriptor.KeyedImplementationFactory?.Invoke(services, key)
+                ?? ActivatorUtilities.CreateInstance(services, descriptor.KeyedImplementationType!)
+            : descriptor.ImplementationInstance
+                ?? descriptor.ImplementationFactory?.Invoke(services)
+                ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    private static async Task<T> InTurnAsync<T>(SemaphoreSlim gate, Func<Task<T>> write)
+    {
+        await gate.WaitAsync();
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static Task InTurnAsync(SemaphoreSlim gate, Func<Task> write) =>
+        InTurnAsync(gate, async () => { await write(); return true; });
+
+    private sealed class TurnTakingReminderTable(IReminderTable inner, SemaphoreSlim gate) : IReminderTable
+    {
+        public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken = default) => inner.StopAsync(cancellationToken);
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId) => inner.ReadRows(grainId);
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId, CancellationToken cancellationToken) => inner.ReadRows(grainId, cancellationToken);
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end) => inner.ReadRows(begin, end);
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end, CancellationToken cancellationToken) => inner.ReadRows(begin, end, cancellationToken);
+
+        public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => inner.ReadRow(grainId, reminderName);
+
+        public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName, CancellationToken cancellationToken) =>
+            inner.ReadRow(grainId, reminderName, cancellationToken);
+
+        public Task<string?> UpsertRow(ReminderEntry entry) => InTurnAsync(gate, () => inner.UpsertRow(entry));
+
+        public Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken) =>
+            InTurnAsync(gate, () => inner.UpsertRow(entry, cancellationToken));
+
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
+            InTurnAsync(gate, () => inner.RemoveRow(grainId, reminderName, eTag));
+
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag, CancellationToken cancellationToken) =>
+            InTurnAsync(gate, () => inner.RemoveRow(grainId, reminderName, eTag, cancellationToken));
+
+        public Task TestOnlyClearTable() => InTurnAsync(gate, inner.TestOnlyClearTable);
+
+        public Task TestOnlyClearTable(CancellationToken cancellationToken) => InTurnAsync(gate, () => inner.TestOnlyClearTable(cancellationToken));
+    }
+
+    private sealed class TurnTakingGrainStorage(IGrainStorage inner, SemaphoreSlim gate) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            InTurnAsync(gate, () => inner.WriteStateAsync(stateName, grainId, grainState));
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            InTurnAsync(gate, () => inner.ClearStateAsync(stateName, grainId, grainState));
+
+        public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+    }
+}
