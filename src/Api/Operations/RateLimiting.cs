@@ -26,6 +26,12 @@ public sealed class RateLimitOptions
     /// <summary>Sign-ins one address may try at once; then <see cref="SignInPerSecond"/> more a second.</summary>
     public int SignInBurst { get; set; } = 10;
     public int SignInPerSecond { get; set; } = 1;
+
+    /// <summary>
+    /// Steps of formal selections (POSTs that write) in progress at once, in this API process; beyond it a step is
+    /// refused at once with 503 and <c>Retry-After</c>, so that those admitted keep their latency. 0: no limit.
+    /// </summary>
+    public int ConcurrentWrites { get; set; } = 256;
 }
 
 /// <summary>Per-user and per-address rate limiting, answered with <c>rate_limited</c> and <c>Retry-After</c>.</summary>
@@ -40,6 +46,12 @@ public static class RateLimiting
     /// </summary>
     public const string SignInPolicy = "sign-in";
 
+    /// <summary>
+    /// The policy of the steps of a formal selection: overload is answered early (503, Retry-After: 1) instead of after
+    /// a wait that no one admitted would survive; see <see cref="RateLimitOptions.ConcurrentWrites"/>.
+    /// </summary>
+    public const string WritesPolicy = "writes";
+
     public static IServiceCollection AddPlateRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -53,8 +65,19 @@ public static class RateLimiting
                 Bucket("register:" + http.Connection.RemoteIpAddress, limits.RegisterBurst, limits.RegisterPerPeriod, limits.RegisterPeriod));
             o.AddPolicy(SignInPolicy, http =>
                 Bucket("sign-in:" + http.Connection.RemoteIpAddress, limits.SignInBurst, limits.SignInPerSecond, TimeSpan.FromSeconds(1)));
+            o.AddPolicy(WritesPolicy, _ => limits.ConcurrentWrites <= 0
+                ? RateLimitPartition.GetNoLimiter("writes")
+                : RateLimitPartition.GetConcurrencyLimiter("writes", _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentWrites, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
+                if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _)
+                    && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WritesPolicy)
+                {
+                    context.HttpContext.Response.Headers.RetryAfter = "1";
+                    await Problems.Write(context.HttpContext, Problems.Create(new PlateError(ErrorCodes.Unavailable, "系统繁忙，请稍后重试。") { RetryAfterSeconds = 1 }));
+                    return;
+                }
+
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await Problems.Write(context.HttpContext, Problems.Create(new PlateError(ErrorCodes.RateLimited, "请求过于频繁，请稍后再试。") { RetryAfterSeconds = seconds }));

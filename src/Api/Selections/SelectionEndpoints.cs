@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.RateLimiting;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
+using PlateOrleans.Api.Operations;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Identity;
 using PlateOrleans.Grains.Selection;
@@ -35,6 +37,17 @@ public static class SelectionEndpoints
     {
         flow.RequireAuthorization();
         var name = simulation ? "Simulation" : "Selection";
+        if (!simulation)
+        {
+            // The steps that write (every POST of a formal selection) are refused early when the process is overloaded.
+            ((IEndpointConventionBuilder)flow).Add(endpoint =>
+            {
+                if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post)))
+                {
+                    endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimiting.WritesPolicy));
+                }
+            });
+        }
 
         flow.MapPost("", (HttpContext http, IGrainFactory grains, string vin) =>
                 Run(http, grains, vin, simulation, new SelectionCommand.Enter()))
