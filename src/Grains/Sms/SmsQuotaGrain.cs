@@ -14,10 +14,11 @@ public sealed class SmsQuotaState
 /// <summary>
 /// Caps the verification codes a phone receives per day, whichever vehicles and accounts ask: with the attempts per code,
 /// this bounds how many guesses a day can make at a six-digit code. Stored, so that neither a restart nor an idle
-/// deactivation hands out a fresh day.
+/// deactivation hands out a fresh day; written once per code on opening day, so it is committed in groups with the
+/// selections (the default provider would make it a commit of its own for every applicant).
 /// </summary>
 public sealed class SmsQuotaGrain(
-    [PersistentState("sms-quota")] IPersistentState<SmsQuotaState> state,
+    [PersistentState("sms-quota", StorageNames.Selections)] IPersistentState<SmsQuotaState> state,
     TimeProvider time) : Grain, ISmsQuotaGrain
 {
     /// <summary>Codes per phone per day.</summary>
