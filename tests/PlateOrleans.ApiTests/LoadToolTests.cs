@@ -82,6 +82,46 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--scenario", "1"]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--concurrency", "0"]));
         Assert.Throws<FormatException>(() => LoadOptions.Parse(["--seconds", "soon"]));
+        Assert.Equal(3, LoadOptions.Parse(["--busy-retries", "3"]).BusyRetries);
+        Assert.Equal(0, defaults.BusyRetries);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--busy-retries", "-1"]));
+    }
+
+    [Fact]
+    public async Task ARequestRefusedForOverloadIsSentAgainAfterTheWaitAskedForWithTheSameIdempotencyKey()
+    {
+        var server = new BusyTwice();
+        using var http = new HttpClient(server) { BaseAddress = new Uri("http://load.test") };
+
+        var answer = await new LoadApi(http, busyRetries: 2).SendAsync("POST /x", HttpMethod.Post, "/x", 200, idempotent: true);
+
+        Assert.Equal("ok", answer.GetProperty("status").GetString());
+        Assert.Equal(3, server.Keys.Count);
+        Assert.Single(server.Keys.Distinct());
+        var refused = new LoadApi(http, busyRetries: 1);
+        server.Keys.Clear();
+        var e = await Assert.ThrowsAsync<UnexpectedAnswerException>(() => refused.SendAsync("POST /x", HttpMethod.Post, "/x", 200, idempotent: true));
+        Assert.Equal(503, e.Status);
+        Assert.Equal(2, server.Keys.Count);
+    }
+
+    /// <summary>A server that refuses every request with 503 and Retry-After: 0, except each third, which it answers.</summary>
+    private sealed class BusyTwice : HttpMessageHandler
+    {
+        public List<string?> Keys { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Keys.Add(request.Headers.TryGetValues("Idempotency-Key", out var values) ? values.Single() : null);
+            if (Keys.Count % 3 == 0)
+            {
+                return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("{\"status\":\"ok\"}") });
+            }
+
+            var busy = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable) { Content = new StringContent("{\"code\":\"unavailable\"}") };
+            busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.Zero);
+            return Task.FromResult(busy);
+        }
     }
 
     [Fact]

@@ -26,6 +26,10 @@ public static class Program
                 break;
             case ["standalone", var connectionString, var serviceId, var siloPort, var gatewayPort]:
                 // The app's silo as the standalone API co-hosts it: every grain, on SQLite.
+                // Development, as the standalone API runs on a developer's machine: the SMS outbox is only there.
+                builder.Environment.EnvironmentName = Environments.Development;
+                builder.Configuration[HostDefaults.EnvironmentKey] = Environments.Development;
+                builder.Configuration["Sms:Provider"] = "Outbox";
                 builder.Configuration["Storage:Provider"] = nameof(StorageProvider.Sqlite);
                 builder.Configuration["Storage:ConnectionString"] = connectionString;
                 builder.UseOrleans(silo => silo

@@ -124,7 +124,7 @@ public sealed class SelectionRestartTests(ITestOutputHelper output) : IAsyncLife
     {
         var id = IdNumbers.PersonWithCheck("13010219900101123");
         var username = "restart-applicant";
-        await Client.Account(username).CreateAsync(new AccountRecord
+        await Client.GetGrain<IOwnerGrain>(id).RegisterAsync(new AccountRecord
         {
             Username = username,
             PasswordHash = "-",
@@ -135,7 +135,7 @@ public sealed class SelectionRestartTests(ITestOutputHelper output) : IAsyncLife
             IdNumber = id,
         });
         var vin = Vin.WithCheckDigit("LTEST0000RESTART1");
-        await Client.GetGrain<IVehicleGrain>(vin).UpsertAsync(new VehicleRecord(vin, "冀A12345", PlateKind.Small, EnergyKind.Pure, id, officeCode));
+        await Client.GetGrain<IVehicleGrain>(vin).UpsertAsync(new VehicleRecord(vin, "冀A12345", PlateKind.Small, EnergyKind.Pure, id, officeCode, "13900000001"));
         return (new Caller(username, Role.Citizen, officeCode, id, UserType.Owner), vin);
     }
 

@@ -25,7 +25,7 @@ public sealed class UnexpectedAnswerException(string endpoint, int status, strin
 /// The API as a frontend calls it: one shared <see cref="HttpClient"/>, a bearer token per request, every answer timed
 /// (until its body is read) and recorded in <see cref="Metrics"/> under the endpoint's name.
 /// </summary>
-public sealed class LoadApi(HttpClient http)
+public sealed class LoadApi(HttpClient http, int busyRetries = 0)
 {
     /// <summary>For <c>expected</c>: any 2xx status, where the contract names none (the operators' set-up calls).</summary>
     public const int AnySuccess = 2;
@@ -40,15 +40,37 @@ public sealed class LoadApi(HttpClient http)
     public async Task<JsonElement> SendAsync(
         string endpoint, HttpMethod method, string path, int expected, string? token = null, object? body = null, bool idempotent = false)
     {
+        // A retry after a refusal for overload is the same request: the same Idempotency-Key.
+        var key = idempotent ? Guid.NewGuid().ToString("N") : null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var (status, text, retryAfter) = await SendOnceAsync(endpoint, method, path, token, body, key);
+            var answered = status == expected || (expected == AnySuccess && status is >= 200 and < 300);
+            Metrics.Record(endpoint, status, answered, retryAfter.Elapsed);
+            if (!answered && status == 503 && retryAfter.Wait is { } wait && attempt < busyRetries)
+            {
+                // Refused for overload: come back when the server asked, spread over a second so that the refused do
+                // not all return at the same instant.
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(Random.Shared.Next(1000)));
+                continue;
+            }
+
+            return Answer(endpoint, status, text, answered);
+        }
+    }
+
+    private async Task<(int Status, string Text, (TimeSpan Elapsed, TimeSpan? Wait) RetryAfter)> SendOnceAsync(
+        string endpoint, HttpMethod method, string path, string? token, object? body, string? idempotencyKey)
+    {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        if (idempotent)
+        if (idempotencyKey is not null)
         {
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
         if (body is not null)
@@ -57,13 +79,11 @@ public sealed class LoadApi(HttpClient http)
         }
 
         var clock = Stopwatch.StartNew();
-        string text;
-        int status;
         try
         {
             using var response = await http.SendAsync(request);
-            text = await response.Content.ReadAsStringAsync();
-            status = (int)response.StatusCode;
+            var text = await response.Content.ReadAsStringAsync();
+            return ((int)response.StatusCode, text, (clock.Elapsed, response.Headers.RetryAfter?.Delta));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -71,9 +91,10 @@ public sealed class LoadApi(HttpClient http)
             Metrics.Record(endpoint, 0, expected: false, clock.Elapsed);
             throw new UnexpectedAnswerException(endpoint, 0, e.GetType().Name, e.Message);
         }
+    }
 
-        var answered = status == expected || (expected == AnySuccess && status is >= 200 and < 300);
-        Metrics.Record(endpoint, status, answered, clock.Elapsed);
+    private static JsonElement Answer(string endpoint, int status, string text, bool answered)
+    {
         var json = text.Length == 0 ? default : Parse(text);
         if (!answered)
         {

@@ -61,6 +61,13 @@ public sealed record LoadOptions
     /// <summary>How many applicants are prepared at once (registration, sign-in, and for the draw scenario verification); not measured.</summary>
     public int SetupParallelism { get; init; } = 16;
 
+    /// <summary>
+    /// How many times a request refused for overload (503 with <c>Retry-After</c>) is sent again after the wait the
+    /// server asked for, as a frontend would; 0 (the default) ends the applicant's walk at the first refusal. Every
+    /// refusal is still recorded as an answer with a 5xx status.
+    /// </summary>
+    public int BusyRetries { get; init; }
+
     /// <summary>Where the report goes: <c>{prefix}.md</c>, <c>{prefix}.json</c> and <c>{prefix}.png</c>; none when null.</summary>
     public string? ReportPrefix { get; init; }
 
@@ -79,6 +86,8 @@ public sealed record LoadOptions
           --warmup N             applicants running the scenario first, not counted (default 200; 0 for none)
           --setup-parallelism N  applicants prepared at once (default 16)
           --report PREFIX        write PREFIX.md, PREFIX.json and PREFIX.png
+          --busy-retries N       resend a request refused with 503 and Retry-After up to N times, after the wait
+                                 it asks for, as a frontend would (default 0: the walk ends at the refusal)
         """;
 
     /// <summary>The options of a command line; throws <see cref="ArgumentException"/> with what is wrong.</summary>
@@ -102,6 +111,7 @@ public sealed record LoadOptions
                 "--sms-delay" => options with { SmsDelaySeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var w ? w : throw new ArgumentException($"{name} must not be negative.") },
                 "--setup-parallelism" => options with { SetupParallelism = Positive(name, value) },
+                "--busy-retries" => options with { BusyRetries = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var r ? r : throw new ArgumentException($"{name} must not be negative.") },
                 "--report" => options with { ReportPrefix = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };

@@ -22,7 +22,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             ? (FormattableString)$"PlateOrleans load test, surge: {options.Applicants} applicants arriving over {options.Seconds} s ({options.Arrival.ToString().ToLowerInvariant()}) at {options.Url}, office {options.Office}"
             : $"PlateOrleans load test, draws: {options.Applicants} verified applicants, {options.Concurrency} at a time, at {options.Url}, office {options.Office}");
         var clock = Stopwatch.StartNew();
-        var setup = new LoadApi(http);
+        var setup = new LoadApi(http, options.BusyRetries);
         var preparation = new Preparation(setup, options);
         IReadOnlyList<Applicant> warmup, applicants;
         try
@@ -47,7 +47,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         var confirmed = new Dictionary<string, string>(StringComparer.Ordinal);
         if (warmup.Count > 0)
         {
-            var warm = await RunAsync(new LoadApi(http), "warm-up", options with { Seconds = options.WarmupSeconds, Arrival = ArrivalPattern.Even }, warmup);
+            var warm = await RunAsync(new LoadApi(http, options.BusyRetries), "warm-up", options with { Seconds = options.WarmupSeconds, Arrival = ArrivalPattern.Even }, warmup);
             Say($"Warm-up: {warm.Result.Finished} of {warm.Result.Applicants} finished in {warm.Result.Duration.TotalSeconds:0.0} s (not counted below).");
             foreach (var (vin, plate) in warm.Result.Confirmed)
             {
@@ -56,7 +56,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         var startedAt = DateTimeOffset.UtcNow;
-        var (result, timeline) = await RunAsync(new LoadApi(http), options.Scenario.ToString().ToLowerInvariant(), options, applicants);
+        var (result, timeline) = await RunAsync(new LoadApi(http, options.BusyRetries), options.Scenario.ToString().ToLowerInvariant(), options, applicants);
         foreach (var (vin, plate) in result.Confirmed)
         {
             confirmed[vin] = plate;

@@ -84,6 +84,7 @@ public sealed record RunReport(
         Line(md, Invariant($"- Server: {Options.Url}, office {Options.Office}; started {StartedAt:yyyy-MM-dd'T'HH:mm:ss'Z'}"));
         Line(md, Invariant($"- Load machine: {Machine}"));
         Line(md, Invariant($"- Warm-up first, not counted: {Options.Warmup} applicants"));
+        Line(md, Invariant($"- Requests refused with 503 and Retry-After sent again: {(Options.BusyRetries > 0 ? $"up to {Options.BusyRetries} times, after the wait asked for" : "no, the walk ends there")}"));
         Line(md, Invariant($"- Outcome: {(Passed ? "**passed**" : "**failed**: " + string.Join("; ", Problems))}"));
         Line(md, "");
         Line(md, "## Applicants");
@@ -165,6 +166,7 @@ public sealed record RunReport(
                 concurrency = Options.Concurrency,
                 warmup = Options.Warmup,
                 smsDelaySeconds = Options.SmsDelaySeconds,
+                busyRetries = Options.BusyRetries,
             },
             passed = Passed,
             problems = Problems,
