@@ -17,10 +17,7 @@ public sealed class SmsTests(FakeClockApiFactory factory) : IClassFixture<FakeCl
     private async Task<(Citizen Citizen, string Vin)> AtVerifyIdentityAsync(string office)
     {
         var (citizen, vin) = await _api.ApplicantAsync(office);
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var notice = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/notice");
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = notice.GetProperty("version").GetString() }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
         return (citizen, vin);
     }
 
@@ -93,10 +90,7 @@ public sealed class SmsTests(FakeClockApiFactory factory) : IClassFixture<FakeCl
 
         // A second vehicle of the same owner has the same phone on record: the cap is the phone's, not the vehicle's.
         var second = await _api.ImportVehicleAsync(office, citizen);
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(second), null));
-        var notice = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/notice");
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(second, "info-confirmation"), new { noticeVersion = notice.GetProperty("version").GetString() }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(second, "start"), null));
+        await _api.WalkToVerifyIdentityAsync(citizen, second);
         await ExpectProblem(HttpStatusCode.TooManyRequests, "sms_cooldown", citizen.Client.PostAsync(SelectionPath(second, "sms-code"), null));
         Assert.Equal(10, (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"))).GetArrayLength());
 

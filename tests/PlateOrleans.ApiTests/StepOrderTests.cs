@@ -42,9 +42,6 @@ public sealed class StepOrderTests(ApiFactory factory)
         Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
     }
 
-    private async Task<string> NoticeVersionAsync(string office) =>
-        (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"))).GetProperty("version").GetString()!;
-
     [Fact]
     public async Task EveryStepBeforeItsStageIsTheWrongStageAndChangesNothing()
     {
@@ -54,7 +51,7 @@ public sealed class StepOrderTests(ApiFactory factory)
         await Expect(HttpStatusCode.OK, client.PostAsync(SelectionPath(vin), null));
         await AssertWrongStage(citizen, vin, "confirmInfo", "start", "sms-code", "verification", "draws", "backups", "confirmation");
 
-        await Expect(HttpStatusCode.OK, client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = await NoticeVersionAsync(citizen.OfficeCode) }));
+        await Expect(HttpStatusCode.OK, client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = await _api.NoticeVersionAsync(citizen.OfficeCode) }));
         await AssertWrongStage(citizen, vin, "serviceInfo", "info-confirmation", "sms-code", "verification", "draws", "backups", "confirmation");
 
         await Expect(HttpStatusCode.OK, client.PostAsync(SelectionPath(vin, "start"), null));
@@ -90,10 +87,10 @@ public sealed class StepOrderTests(ApiFactory factory)
     {
         var (citizen, vin) = await _api.ApplicantAsync();
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var read = await NoticeVersionAsync(citizen.OfficeCode);
+        var read = await _api.NoticeVersionAsync(citizen.OfficeCode);
         // The office changes its rules while the applicant reads: the notice, written from the rules, changes version.
         await _api.UpdateOfficeAsync(citizen.OfficeCode, new { rules = new { smsConfirmDelaySeconds = 0, validityDays = 7 } });
-        var current = await NoticeVersionAsync(citizen.OfficeCode);
+        var current = await _api.NoticeVersionAsync(citizen.OfficeCode);
         Assert.NotEqual(read, current);
         var before = await _api.SnapshotAsync(citizen, vin);
 
@@ -236,12 +233,6 @@ public sealed class StepOrderTests(ApiFactory factory)
     }
 
     /// <summary>Enters, confirms the information and starts: the selection waits for identity verification.</summary>
-    private async Task WalkToVerifyIdentityAsync(Citizen citizen, string vin)
-    {
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = await NoticeVersionAsync(citizen.OfficeCode) }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
-    }
 
     private static string WrongCode(string code) => ((int.Parse(code, CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
 
@@ -250,7 +241,7 @@ public sealed class StepOrderTests(ApiFactory factory)
     {
         var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 60 });
         var (citizen, vin) = await _api.ApplicantAsync(office);
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
         var sent = await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
         var enabledAt = DateTimeOffset.Parse(sent.GetProperty("confirmEnabledAt").GetString()!, CultureInfo.InvariantCulture);
         Assert.InRange(enabledAt - DateTimeOffset.Parse(sent.GetProperty("serverTime").GetString()!, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(61));
@@ -269,7 +260,7 @@ public sealed class StepOrderTests(ApiFactory factory)
     public async Task AWrongCodeSaysHowManyAttemptsAreLeftAndTheRightOneStillVerifies()
     {
         var (citizen, vin) = await _api.ApplicantAsync();
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
         await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
         var code = await _api.LatestCodeAsync(citizen.Phone);
         var before = await _api.SnapshotAsync(citizen, vin);
@@ -290,7 +281,7 @@ public sealed class StepOrderTests(ApiFactory factory)
     public async Task VerifyingWithoutACodeSentIsExpired()
     {
         var (citizen, vin) = await _api.ApplicantAsync();
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
         var before = await _api.SnapshotAsync(citizen, vin);
 
         await ExpectProblem(HttpStatusCode.Gone, "sms_code_expired", citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = "123456" }));
@@ -319,7 +310,7 @@ public sealed class StepOrderTests(ApiFactory factory)
     public async Task ResendingWithinTheCooldownSaysWhenToRetryAndSendsNothing()
     {
         var (citizen, vin) = await _api.ApplicantAsync();
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
         await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
         var before = await _api.SnapshotAsync(citizen, vin);
 

@@ -261,14 +261,24 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
     [GeneratedRegex("[0-9]{6}")]
     private static partial Regex CodePattern();
 
+    /// <summary>The version of an office's current business notice.</summary>
+    public async Task<string> NoticeVersionAsync(string officeCode) =>
+        (await Expect(HttpStatusCode.OK, Anonymous().GetAsync($"/api/v1/offices/{officeCode}/notice"))).GetProperty("version").GetString()!;
+
+    /// <summary>Enter, confirm information, start: the selection then waits for its SMS verification.</summary>
+    public async Task WalkToVerifyIdentityAsync(Citizen citizen, string vin, string flow = "selections")
+    {
+        var path = $"/api/v1/{flow}/{vin}";
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(path, null));
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync($"{path}/info-confirmation", new { noticeVersion = await NoticeVersionAsync(citizen.OfficeCode) }));
+        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync($"{path}/start", null));
+    }
+
     /// <summary>Enter, confirm information, start, verify by SMS: the selection is then drawing.</summary>
     public async Task WalkToDrawingAsync(Citizen citizen, string vin, string flow = "selections")
     {
         var path = $"/api/v1/{flow}/{vin}";
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(path, null));
-        var notice = await Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice");
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync($"{path}/info-confirmation", new { noticeVersion = notice.GetProperty("version").GetString() }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync($"{path}/start", null));
+        await WalkToVerifyIdentityAsync(citizen, vin, flow);
         await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync($"{path}/sms-code", null));
         var code = flow == "simulations" ? "123456" : await LatestCodeAsync(citizen.Phone);
         var verified = await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync($"{path}/verification", new { code }));

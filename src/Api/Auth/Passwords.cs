@@ -23,17 +23,12 @@ public sealed class Passwords(IPasswordHasher<AccountRecord> hasher)
     private readonly Lazy<string> _decoyHash = new(() => hasher.HashPassword(_nobody, Guid.NewGuid().ToString()));
 
     /// <summary>The hash of a new password, or null when no turn was free in time.</summary>
-    public Task<string?> HashAsync(AccountRecord account, string password) =>
-        RunAsync(() => hasher.HashPassword(account, password));
+    public async Task<string?> HashAsync(AccountRecord account, string password) =>
+        await InTurnAsync(() => hasher.HashPassword(account, password)) is (true, var hash) ? hash : null;
 
     /// <summary>Whether the password is the account's (false for no account); null when no turn was free in time.</summary>
-    public async Task<bool?> VerifyAsync(AccountRecord? account, string password)
-    {
-        var result = await RunAsync(() => account is null
-            ? Decoy(password)
-            : hasher.VerifyHashedPassword(account, account.PasswordHash, password) != PasswordVerificationResult.Failed ? "ok" : "no");
-        return result is null ? null : result == "ok";
-    }
+    public async Task<bool?> VerifyAsync(AccountRecord? account, string password) =>
+        await InTurnAsync(() => account is null ? Decoy(password) : Matches(account, password)) is (true, var matches) ? matches : null;
 
     /// <summary>Whether the password is the account's, checked at once (start-up work, not a request's).</summary>
     public bool Matches(AccountRecord account, string password) =>
@@ -46,18 +41,19 @@ public sealed class Passwords(IPasswordHasher<AccountRecord> hasher)
     public static PlateError Busy() =>
         new(ErrorCodes.RateLimited, "登录请求过多，请稍后再试。") { RetryAfterSeconds = 1 };
 
-    private string Decoy(string password)
+    private bool Decoy(string password)
     {
         hasher.VerifyHashedPassword(_nobody, _decoyHash.Value, password);
-        return "no";
+        return false;
     }
 
-    private async Task<string?> RunAsync(Func<string> work)
+    /// <summary>Runs the work in a turn; <c>Ran</c> is false when no turn was free in time.</summary>
+    private async Task<(bool Ran, T Result)> InTurnAsync<T>(Func<T> work)
     {
         if (Interlocked.Increment(ref _waiting) > MaxWaiting)
         {
             Interlocked.Decrement(ref _waiting);
-            return null;
+            return (false, default!);
         }
 
         bool turn;
@@ -72,12 +68,12 @@ public sealed class Passwords(IPasswordHasher<AccountRecord> hasher)
 
         if (!turn)
         {
-            return null;
+            return (false, default!);
         }
 
         try
         {
-            return work();
+            return (true, work());
         }
         finally
         {
