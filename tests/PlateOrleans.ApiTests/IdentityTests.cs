@@ -72,7 +72,7 @@ public sealed class IdentityTests(ApiFactory factory)
         var citizen = await _api.RegisterAsync(office);
         var onRecord = $"136{Next():00000000}";
         var vin = await _api.ImportVehicleAsync(office, citizen with { Phone = onRecord });
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
 
         var sent = await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
 
@@ -90,7 +90,7 @@ public sealed class IdentityTests(ApiFactory factory)
         var vin = NewVin();
         var admin = await _api.AdminAsync();
         await Expect(HttpStatusCode.OK, admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }));
-        await WalkToVerifyIdentityAsync(citizen, vin);
+        await _api.WalkToVerifyIdentityAsync(citizen, vin);
 
         await ExpectProblem(HttpStatusCode.Conflict, "no_phone_on_record", citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
 
@@ -135,6 +135,20 @@ public sealed class IdentityTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task DisablingTwiceAtOnceIsDisabledOnce()
+    {
+        var (citizen, _) = await _api.ApplicantAsync();
+        var admin = await _api.AdminAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NoContent, a.StatusCode));
+        var account = Assert.Single(await UsersAsync($"username={citizen.Username}"));
+        Assert.True(account.GetProperty("disabled").GetBoolean());
+        await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled", citizen.Client.GetAsync("/api/v1/me"));
+    }
+
+    [Fact]
     public async Task OnlyAnAdminDisablesAccountsAndNotItsOwn()
     {
         var (citizen, _) = await _api.ApplicantAsync();
@@ -144,6 +158,9 @@ public sealed class IdentityTests(ApiFactory factory)
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{AdminUsername}/disabled", new { disabled = true }));
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PutAsJsonAsync("/api/v1/admin/users/nobody-at-all/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
+        await ExpectInvalid("disabled", (await _api.AdminAsync()).SendAsync(Raw(HttpMethod.Put, $"/api/v1/admin/users/{citizen.Username}/disabled", "{\"disabled\":")));
         await ExpectInvalid("disabled", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = "yes" }));
         await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
     }
@@ -222,13 +239,5 @@ public sealed class IdentityTests(ApiFactory factory)
     {
         var users = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
         return [.. users.EnumerateArray().Where(where ?? (_ => true))];
-    }
-
-    private async Task WalkToVerifyIdentityAsync(Citizen citizen, string vin)
-    {
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var notice = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice");
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = notice.GetProperty("version").GetString() }));
-        await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
     }
 }
