@@ -66,7 +66,7 @@ public static partial class AccountEndpoints
                 "idNumber",
                 body.UserType == UserType.Unit ? "统一社会信用代码不正确（18 位，含校验码）。" : "身份证号码不正确（18 位，含校验码）。");
         var officeExists = body.OfficeCode is { Length: 6 } code && code.All(char.IsAsciiDigit)
-            && await grains.GetGrain<IOfficeGrain>(code).GetAsync() is not null;
+            && await grains.Get<IOfficeGrain>(code).GetAsync() is not null;
         errors.Check(officeExists, "officeCode", "注册地车管所代码不正确或未开通。");
         if (errors.Any)
         {
@@ -90,7 +90,7 @@ public static partial class AccountEndpoints
         }
 
         // One person, one account: the person's grain holds the ID number for the account it creates.
-        var created = await grains.GetGrain<IOwnerGrain>(account.IdNumber!).RegisterAsync(account with { PasswordHash = hash });
+        var created = await grains.Get<IOwnerGrain>(account.IdNumber!).RegisterAsync(account with { PasswordHash = hash });
         return created.Error is { } error
             ? Problems.Result(error)
             : TypedResults.Created("/api/v1/me", new RegisteredResponse(account.Username, account.UserType!.Value, account.OfficeCode!));
@@ -148,7 +148,7 @@ public static partial class AccountEndpoints
             return Problems.Result(new PlateError(ErrorCodes.Unauthenticated, "账户不存在。"));
         }
 
-        var until = account.IdNumber is { } idNumber ? await grains.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync() : null;
+        var until = account.IdNumber is { } idNumber ? await grains.Get<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync() : null;
         var blacklisted = until > time.GetUtcNow() ? until : null;
         return TypedResults.Ok(new MeResponse(
             account.Username,
@@ -167,16 +167,16 @@ public static partial class AccountEndpoints
             return TypedResults.Ok(new List<MyVehicle>());
         }
 
-        var vins = await grains.GetGrain<IOwnerGrain>(caller.IdNumber).GetVinsAsync();
+        var vins = await grains.Get<IOwnerGrain>(caller.IdNumber).GetVinsAsync();
         var vehicles = await Task.WhenAll(vins.Select(async vin =>
         {
-            var vehicle = await grains.GetGrain<IVehicleGrain>(vin).GetAsync();
+            var vehicle = await grains.Get<IVehicleGrain>(vin).GetAsync();
             if (vehicle is null || vehicle.OwnerIdNumber != caller.IdNumber)
             {
                 return null;
             }
 
-            var stage = await grains.GetGrain<ISelectionSessionGrain>(vin).GetStageAsync();
+            var stage = await grains.Get<ISelectionSessionGrain>(vin).GetStageAsync();
             var reason = Eligibility.ReasonAgainst(vehicle);
             return new MyVehicle(vehicle.Vin, vehicle.CurrentPlate, vehicle.PlateKind, vehicle.Energy, vehicle.OfficeCode, reason is null, reason, stage);
         }));

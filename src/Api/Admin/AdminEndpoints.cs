@@ -103,7 +103,7 @@ public static class AdminEndpoints
             return errors.ToResult();
         }
 
-        var office = grains.GetGrain<IOfficeGrain>(code);
+        var office = grains.Get<IOfficeGrain>(code);
         var existed = await office.GetAsync() is not null;
         var details = OfficeDetails.From(await office.PutAsync(settings), time.GetUtcNow());
         return existed ? TypedResults.Ok(details) : TypedResults.Created($"/api/v1/offices/{code}/notice", details);
@@ -133,7 +133,7 @@ public static class AdminEndpoints
             return errors.ToResult();
         }
 
-        var published = await grains.GetGrain<IOfficeGrain>(code).PublishPoolAsync(publication);
+        var published = await grains.Get<IOfficeGrain>(code).PublishPoolAsync(publication);
         return published.Value is { } office
             ? TypedResults.Ok(await OfficeEndpoints.PoolAsync(grains, office))
             : Problems.Result(published.Error!);
@@ -186,7 +186,7 @@ public static class AdminEndpoints
         await Parallel.ForEachAsync(valid.GroupBy(v => v.Vehicle.Vin), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (sameVin, _) =>
         {
             var vehicle = sameVin.Last().Vehicle;
-            var grain = grains.GetGrain<IVehicleGrain>(vehicle.Vin);
+            var grain = grains.Get<IVehicleGrain>(vehicle.Vin);
             if (!mayMove && await grain.GetAsync() is { } existing && existing.OfficeCode != code)
             {
                 elsewhere[vehicle.Vin] = existing.OfficeCode;

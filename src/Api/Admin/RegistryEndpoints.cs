@@ -52,7 +52,7 @@ public static class RegistryEndpoints
         }
 
         var caller = http.User.ToCaller();
-        var vehicle = await grains.GetGrain<IVehicleGrain>(vin!).GetAsync();
+        var vehicle = await grains.Get<IVehicleGrain>(vin!).GetAsync();
         if (vehicle is null)
         {
             return Problems.Result(PlateError.NotFound("未找到该车辆。"));

@@ -39,7 +39,7 @@ public static class UserEndpoints
             return new FieldErrors().Check(false, "idNumber", "请提供 idNumber 或 username 之一。").ToResult();
         }
 
-        IEnumerable<string> usernames = username is not null ? [username] : (await grains.GetGrain<IOwnerGrain>(idNumber!).GetAsync()).Usernames;
+        IEnumerable<string> usernames = username is not null ? [username] : (await grains.Get<IOwnerGrain>(idNumber!).GetAsync()).Usernames;
         var accounts = await Task.WhenAll(usernames.Select(u => grains.Account(u).GetAsync()));
         var caller = http.User.ToCaller();
         return TypedResults.Ok(accounts
@@ -72,7 +72,7 @@ public static class UserEndpoints
             await grains.Account(username).SetDisabledAsync(true);
             if (account.IdNumber is { } idNumber)
             {
-                await grains.GetGrain<IOwnerGrain>(idNumber).ReleaseAsync(account.Username);
+                await grains.Get<IOwnerGrain>(idNumber).ReleaseAsync(account.Username);
             }
 
             return TypedResults.NoContent();
@@ -80,7 +80,7 @@ public static class UserEndpoints
 
         if (account.IdNumber is { } held)
         {
-            var reclaimed = await grains.GetGrain<IOwnerGrain>(held).ReclaimAsync(account.Username);
+            var reclaimed = await grains.Get<IOwnerGrain>(held).ReclaimAsync(account.Username);
             return reclaimed.Error is { } error ? Problems.Result(error) : TypedResults.NoContent();
         }
 

@@ -59,7 +59,7 @@ public static class WindowEndpoints
             return Problems.Result(PlateError.NotFound("本车管所没有这个预选号牌（或凭证号不符）。"));
         }
 
-        var reply = await grains.GetGrain<ISelectionSessionGrain>(assignment.Vin).ExchangeAsync(caller.Username);
+        var reply = await grains.Get<ISelectionSessionGrain>(assignment.Vin).ExchangeAsync(caller.Username);
         return SelectionEndpoints.ToResult(reply, StatusCodes.Status200OK);
     }
 
@@ -73,7 +73,7 @@ public static class WindowEndpoints
 
         if (account.IdNumber is { } idNumber)
         {
-            await grains.GetGrain<IOwnerGrain>(idNumber).LiftBlacklistAsync();
+            await grains.Get<IOwnerGrain>(idNumber).LiftBlacklistAsync();
         }
 
         return TypedResults.NoContent();

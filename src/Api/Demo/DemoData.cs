@@ -80,7 +80,7 @@ public static class DemoData
     {
         foreach (var office in Offices)
         {
-            var grain = grains.GetGrain<IOfficeGrain>(office.Code);
+            var grain = grains.Get<IOfficeGrain>(office.Code);
             if (await grain.GetAsync() is null)
             {
                 await grain.PutAsync(office.Settings);
@@ -106,14 +106,14 @@ public static class DemoData
             {
                 var hashed = account with { PasswordHash = hasher.HashPassword(account, Password) };
                 await (account.IdNumber is { } idNumber
-                    ? grains.GetGrain<IOwnerGrain>(idNumber).RegisterAsync(hashed)
+                    ? grains.Get<IOwnerGrain>(idNumber).RegisterAsync(hashed)
                     : grains.Account(account.Username).CreateAsync(hashed));
             }
         }
 
         foreach (var vehicle in Vehicles)
         {
-            await grains.GetGrain<IVehicleGrain>(vehicle.Vin).UpsertAsync(vehicle);
+            await grains.Get<IVehicleGrain>(vehicle.Vin).UpsertAsync(vehicle);
         }
     }
 

@@ -39,7 +39,7 @@ public static class OfficeEndpoints
     private static async Task<IResult> ListOffices(IGrainFactory grains, TimeProvider time)
     {
         var codes = await grains.GetGrain<IOfficeRegistryGrain>(0).GetCodesAsync();
-        var snapshots = await Task.WhenAll(codes.Select(c => grains.GetGrain<IOfficeGrain>(c).GetAsync()));
+        var snapshots = await Task.WhenAll(codes.Select(c => grains.Get<IOfficeGrain>(c).GetAsync()));
         var now = time.GetUtcNow();
         return TypedResults.Ok(snapshots.OfType<OfficeSnapshot>().Select(o => OfficeSummary.From(o, now)).ToList());
     }
@@ -56,14 +56,14 @@ public static class OfficeEndpoints
 
     internal static async Task<PoolResponse> PoolAsync(IGrainFactory grains, OfficeSnapshot office)
     {
-        var counts = await grains.GetGrain<IPlatePoolGrain>(office.Code).GetCountsAsync();
+        var counts = await grains.Get<IPlatePoolGrain>(office.Code).GetCountsAsync();
         return new PoolResponse(office.Code, office.Settings.Prefix, [.. counts.Select(c =>
             new SeriesDto(c.PlateKind, c.EnergyLetter.ToString(), c.Blocks, c.Total, c.Available, c.Held, c.Reserved, c.Issued))]);
     }
 
     /// <summary>The office with this code, or null (also for codes that cannot be one).</summary>
     internal static async Task<OfficeSnapshot?> FindAsync(IGrainFactory grains, string code) =>
-        IsOfficeCode(code) ? await grains.GetGrain<IOfficeGrain>(code).GetAsync() : null;
+        IsOfficeCode(code) ? await grains.Get<IOfficeGrain>(code).GetAsync() : null;
 
     internal static bool IsOfficeCode(string code) => code.Length == 6 && code.All(char.IsAsciiDigit);
 

@@ -29,6 +29,6 @@ public static class DevEndpoints
             return new FieldErrors().Check(false, "phone", "手机号码为 11 位数字。").ToResult();
         }
 
-        return TypedResults.Ok(await grains.GetGrain<ISmsOutboxGrain>(phone).ListAsync());
+        return TypedResults.Ok(await grains.Get<ISmsOutboxGrain>(phone).ListAsync());
     }
 }

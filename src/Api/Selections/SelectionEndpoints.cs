@@ -122,8 +122,8 @@ public static class SelectionEndpoints
     }
 
     private static ISelectionFlow Flow(IGrainFactory grains, string vin, Caller caller, bool simulation) => simulation
-        ? grains.GetGrain<ISimulationSessionGrain>(SimulationSessionGrain.Key(vin, caller.Username))
-        : grains.GetGrain<ISelectionSessionGrain>(vin);
+        ? grains.Get<ISimulationSessionGrain>(SimulationSessionGrain.Key(vin, caller.Username))
+        : grains.Get<ISelectionSessionGrain>(vin);
 
     private static IResult? CheckVin(string vin) =>
         Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();

@@ -107,6 +107,8 @@ public sealed class OwnerGrain(
             State.BlacklistedUntil = until;
             await state.WriteStateAsync();
         }
+
+        await TellSelectionsAsync();
     }
 
     public async Task LiftBlacklistAsync()
@@ -116,6 +118,19 @@ public sealed class OwnerGrain(
             State.BlacklistedUntil = null;
             await state.WriteStateAsync();
         }
+
+        await TellSelectionsAsync();
+    }
+
+    /// <summary>
+    /// The selections of the person's vehicles keep the blacklist (they check it on every step): each is told before
+    /// the change is answered. Also when nothing changed: a caller retrying after a failed push pushes again.
+    /// </summary>
+    private Task TellSelectionsAsync()
+    {
+        var idNumber = this.GetPrimaryKeyString();
+        return Task.WhenAll(State.Vins.Select(vin =>
+            GrainFactory.Get<ISelectionSessionGrain>(vin).BlacklistChangedAsync(idNumber, State.BlacklistedUntil)));
     }
 
     /// <summary>Whether an enabled account other than <paramref name="username"/> holds this ID number.</summary>

@@ -19,7 +19,7 @@ public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Gra
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var office = await GrainFactory.GetGrain<IOfficeGrain>(Code).GetAsync();
+        var office = await GrainFactory.Get<IOfficeGrain>(Code).GetAsync();
         _pool = new PlatePool(Code, office?.Settings.Prefix ?? "", ledger, time, new CryptoRandomSource());
         await _pool.PublishAsync(office?.Publication ?? PoolPublication.Empty, cancellationToken);
         this.RegisterGrainTimer(

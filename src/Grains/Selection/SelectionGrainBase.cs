@@ -21,8 +21,22 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>Errors that say "not now" rather than "no": a retry with the same key should run again.</summary>
     private static readonly HashSet<string> _transientCodes = [ErrorCodes.Unavailable, ErrorCodes.Maintenance, ErrorCodes.SelectionClosed];
 
+    /// <summary>
+    /// How long the office and the blacklist kept here are used without being fetched again. Changes are pushed here
+    /// at once (<see cref="OfficeChangedAsync"/>, <see cref="BlacklistChangedAsync"/>); this bounds only what a lost
+    /// push leaves stale, such as when the office's grain moved to another silo and forgot its watchers.
+    /// </summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(30);
+
     private SelectionRules? _rules;
     private IGrainTimer? _wakeUp;
+
+    // What the steps check, kept between them (a grain call each saved per step) and replaced by pushes.
+    private Kept<OfficeSnapshot?> _office;
+    private Kept<DateTimeOffset?> _blacklist;
+
+    /// <summary>Counts pushes, so that a fetch answered after a push does not overwrite the newer pushed value.</summary>
+    private long _pushes;
 
     protected TimeProvider Time => time;
 
@@ -130,7 +144,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         }
 
         if (!IsSimulation && caller.IdNumber is { } idNumber
-            && rules.CheckBlacklist(await GrainFactory.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync()) is { } blacklisted)
+            && rules.CheckBlacklist(await GetBlacklistedUntilAsync(idNumber)) is { } blacklisted)
         {
             return blacklisted;
         }
@@ -162,7 +176,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return refusal;
         }
 
-        if (!IsSimulation && State.Phone is { } phone && await GrainFactory.GetGrain<ISmsQuotaGrain>(phone).TryTakeAsync() is { } next)
+        if (!IsSimulation && State.Phone is { } phone && await GrainFactory.Get<ISmsQuotaGrain>(phone).TryTakeAsync() is { } next)
         {
             var wait = (int)Math.Ceiling((next - time.GetUtcNow()).TotalSeconds);
             return new PlateError(ErrorCodes.SmsCooldown, "该手机号码今日接收验证码的次数已达上限，请明日再试。") { RetryAfterSeconds = Math.Max(1, wait) };
@@ -179,21 +193,87 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return new PlateError(ErrorCodes.Unauthenticated, "账户不存在。");
         }
 
-        var vehicle = await GrainFactory.GetGrain<IVehicleGrain>(Vin).GetAsync();
+        var vehicle = await GrainFactory.Get<IVehicleGrain>(Vin).GetAsync();
         var office = vehicle is null ? null : await GetOfficeAsync(vehicle.OfficeCode);
         if (office is null)
         {
             return PlateError.NotFound(vehicle is null ? "未找到该车辆。" : "该车辆所属车管所未开通网上选号。");
         }
 
-        var blacklistedUntil = account.IdNumber is { } idNumber ? await GrainFactory.GetGrain<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync() : null;
+        var blacklistedUntil = account.IdNumber is { } idNumber ? await GetBlacklistedUntilAsync(idNumber) : null;
         var rules = await GetRulesAsync(office);
         var caughtUp = await rules.CatchUpAsync();
         return caughtUp.Error ?? rules.Enter(new EntryFacts(office, vehicle, account, blacklistedUntil));
     }
 
-    private Task<OfficeSnapshot?> GetOfficeAsync(string officeCode) =>
-        GrainFactory.GetGrain<IOfficeGrain>(officeCode).GetAsync();
+    public Task OfficeChangedAsync(OfficeSnapshot office)
+    {
+        _pushes++;
+        _office = new Kept<OfficeSnapshot?>(office.Code, office);
+        return Task.CompletedTask;
+    }
+
+    public Task BlacklistChangedAsync(string idNumber, DateTimeOffset? blacklistedUntil)
+    {
+        _pushes++;
+        _blacklist = new Kept<DateTimeOffset?>(idNumber, blacklistedUntil);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_office.Key is { } officeCode)
+        {
+            // One-way: the office stops pushing here; nothing waits for it.
+            _ = GrainFactory.Get<IOfficeGrain>(officeCode).UnwatchAsync(this.GetGrainId());
+        }
+
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>The office as kept here, or fetched (and watched from then on).</summary>
+    private async Task<OfficeSnapshot?> GetOfficeAsync(string officeCode)
+    {
+        if (_office.IsFor(officeCode))
+        {
+            return _office.Value;
+        }
+
+        var pushes = _pushes;
+        var office = await GrainFactory.Get<IOfficeGrain>(officeCode).WatchAsync(this.GetGrainId());
+        if (pushes == _pushes)
+        {
+            _office = new Kept<OfficeSnapshot?>(officeCode, office);
+        }
+
+        return office;
+    }
+
+    /// <summary>The end of a person's blacklist as kept here, or fetched from the person.</summary>
+    private async Task<DateTimeOffset?> GetBlacklistedUntilAsync(string idNumber)
+    {
+        if (_blacklist.IsFor(idNumber))
+        {
+            return _blacklist.Value;
+        }
+
+        var pushes = _pushes;
+        var until = await GrainFactory.Get<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync();
+        if (pushes == _pushes)
+        {
+            _blacklist = new Kept<DateTimeOffset?>(idNumber, until);
+        }
+
+        return until;
+    }
+
+    /// <summary>A value kept for a key (an office code, an ID number) since a moment of the process's clock.</summary>
+    private readonly record struct Kept<T>(string? Key, T Value)
+    {
+        private readonly long _since = Environment.TickCount64;
+
+        public bool IsFor(string key) => Key == key && Environment.TickCount64 - _since < KeptFor.TotalMilliseconds;
+    }
 
     private async Task<SelectionRules> GetRulesAsync(string officeCode) =>
         _rules ?? await GetRulesAsync(await GetOfficeAsync(officeCode)

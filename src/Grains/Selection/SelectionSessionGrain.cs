@@ -73,7 +73,7 @@ public sealed class SelectionSessionGrain(
     }
 
     protected override IPlateSource CreatePlateSource(OfficeSnapshot office) =>
-        new PoolGrainPlateSource(GrainFactory.GetGrain<IPlatePoolGrain>(office.Code));
+        new PoolGrainPlateSource(GrainFactory.Get<IPlatePoolGrain>(office.Code));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -110,7 +110,7 @@ public sealed class SelectionSessionGrain(
         // A lapse blacklists before the state says lapsed: should the blacklist fail, the state is not written and the
         // next wake-up lapses again (releasing is idempotent, and the blacklist runs to the same moment).
         await Task.WhenAll(events.OfType<SelectionEvent.Lapsed>()
-            .Select(l => GrainFactory.GetGrain<IOwnerGrain>(l.ApplicantIdNumber).BlacklistAsync(l.BlacklistedUntil)));
+            .Select(l => GrainFactory.Get<IOwnerGrain>(l.ApplicantIdNumber).BlacklistAsync(l.BlacklistedUntil)));
 
         var work = new List<Task>(events.Count + 2);
         if (nextWakeUp != State.ReminderAt)

@@ -13,7 +13,7 @@ public interface ISmsSender
 public sealed class OutboxSmsSender(IGrainFactory grains, TimeProvider time) : ISmsSender
 {
     public Task SendAsync(string phone, string text) =>
-        grains.GetGrain<ISmsOutboxGrain>(phone).AddAsync(new SmsMessage(phone, text, time.GetUtcNow()));
+        grains.Get<ISmsOutboxGrain>(phone).AddAsync(new SmsMessage(phone, text, time.GetUtcNow()));
 }
 
 /// <summary>The messages "sent" to one phone, newest first, in memory (development only), the last 50.</summary>

@@ -24,17 +24,17 @@ public sealed class VehicleGrain(
         }
 
         // The new owner learns of the vehicle before the record says so, so no moment leaves it without an owner.
-        await GrainFactory.GetGrain<IOwnerGrain>(vehicle.OwnerIdNumber).AddVinAsync(vehicle.Vin);
+        await GrainFactory.Get<IOwnerGrain>(vehicle.OwnerIdNumber).AddVinAsync(vehicle.Vin);
         state.State.Vehicle = vehicle;
         await state.WriteStateAsync();
         if (previous is not null && previous.OwnerIdNumber != vehicle.OwnerIdNumber)
         {
-            await GrainFactory.GetGrain<IOwnerGrain>(previous.OwnerIdNumber).RemoveVinAsync(vehicle.Vin);
+            await GrainFactory.Get<IOwnerGrain>(previous.OwnerIdNumber).RemoveVinAsync(vehicle.Vin);
         }
 
         if (previous is not null && (previous.OwnerIdNumber != vehicle.OwnerIdNumber || previous.OwnerPhone != vehicle.OwnerPhone))
         {
-            await GrainFactory.GetGrain<ISelectionSessionGrain>(vehicle.Vin).VehicleChangedAsync(vehicle);
+            await GrainFactory.Get<ISelectionSessionGrain>(vehicle.Vin).VehicleChangedAsync(vehicle);
         }
     }
 }
