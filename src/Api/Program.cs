@@ -33,7 +33,7 @@ app.UseAuthorization();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting();
 app.MapScalarApiReference("/docs", o => o.WithTitle("PlateOrleans API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
     .AllowAnonymous().DisableRateLimiting();
-if (Environment.GetEnvironmentVariable("NODASH") is null) app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSetup.StaffPolicy);
+app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSetup.StaffPolicy);
 app.MapHealth();
 app.MapAccounts();
 app.MapOffices();

@@ -34,7 +34,7 @@ public static class PlateSiloExtensions
         var orleans = OrleansHostingOptions.FromConfiguration(configuration);
         silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
         silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-        if (Environment.GetEnvironmentVariable("NODASH") is null) silo.AddDashboard();
+        silo.AddDashboard();
         return silo.AddPlateSilo(configuration);
     }
 
