@@ -39,29 +39,14 @@ public abstract class LedgerDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="RunAsync{T}"/> for work that writes: on SQLite it takes its turn among this process's writers of the
-    /// same file first (see <see cref="SqliteWriteGate"/>).
+    /// <see cref="RunAsync{T}"/> for work that writes: on SQLite it runs on the file's one writer thread
+    /// (<see cref="SqliteWriter"/>), in turn with this process's other writers of the file.
     /// </summary>
-    internal async Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        if (WriteGate is not { } gate)
-        {
-            return await RunAsync(work, cancellationToken);
-        }
+    internal Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        Writer is { } writer ? writer.RunToCompletionAsync(() => RunAsync(work, cancellationToken)) : RunAsync(work, cancellationToken);
 
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await RunAsync(work, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    /// <summary>The turn writers of this database take, where the database wants one writer at a time.</summary>
-    private protected virtual SemaphoreSlim? WriteGate => null;
+    /// <summary>The thread that writes, where the database wants one writer at a time.</summary>
+    private protected virtual SqliteWriter? Writer => null;
 
     /// <summary>Begins the transaction of a batch write.</summary>
     internal abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);

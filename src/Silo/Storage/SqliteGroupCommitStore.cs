@@ -1,20 +1,18 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace PlateOrleans.Silo.Storage;
 
 /// <summary>
-/// Group commit on SQLite: one dedicated thread owns the only write connection of this store and commits whatever is
-/// queued in one BEGIN IMMEDIATE transaction, one small statement per write (SQLite has no round trip to save; the
-/// commit's fsync is the cost, paid once per group). Readers open connections of their own and, in WAL mode, read
-/// the last commit without waiting for the writer.
+/// Group commit on SQLite: on the file's one writer thread (<see cref="SqliteWriter"/>), this store's only write
+/// connection commits whatever is queued in one BEGIN IMMEDIATE transaction, one small statement per write (SQLite has
+/// no round trip to save; the commit's fsync is the cost, paid once per group). Writes that arrive meanwhile form the
+/// next group, which queues behind the work of the file's other writers (the ledger, the audit trail). Readers open
+/// connections of their own and, in WAL mode, read the last commit without waiting for the writer.
 /// </summary>
 /// <remarks>
-/// Microsoft.Data.Sqlite has no truly asynchronous I/O: its async methods run synchronously, and it answers a busy
-/// database (the ledger's writer or Orleans' provider holding the write lock on the same file) by sleeping and
-/// retrying on the calling thread. The dedicated thread takes those waits and the commits' fsyncs, never a thread-pool
-/// thread. Its busy timeout is <see cref="StorageOptions.Timeout"/>, as the ledger's is: each waits for the other's
-/// short transactions, and a file held longer than that fails the group (the callers hear "unavailable").
+/// Microsoft.Data.Sqlite has no truly asynchronous I/O: its async methods run synchronously. The writer thread takes
+/// the commits' fsyncs, never a thread-pool thread. Its busy timeout is <see cref="StorageOptions.Timeout"/>, as the
+/// ledger's is (another process holding the file longer than that fails the group: the callers hear "unavailable").
 /// Durability: synchronous = FULL, as for the ledger (see <see cref="SqliteLedgerDatabase"/>).
 /// </remarks>
 internal sealed class SqliteGroupCommitStore : GroupCommitStore
@@ -24,15 +22,20 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
 
     private readonly string _connectionString;
     private readonly string _serviceId;
-    private readonly BlockingCollection<Pending> _queue = [];
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SqliteWriter _writer;
+    private readonly Queue<Pending> _queue = new();
+    private bool _committing;
+    private bool _disposed;
+
+    /// <summary>Used on the writer thread only.</summary>
+    private SqliteConnection? _connection;
 
     public SqliteGroupCommitStore(string connectionString, int timeoutSeconds, string serviceId)
     {
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: that is the busy timeout.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = timeoutSeconds }.ToString();
         _serviceId = serviceId;
-        new Thread(WriteLoop) { IsBackground = true, Name = "SQLite group commit" }.Start();
+        _writer = SqliteWriter.For(_connectionString);
     }
 
     public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
@@ -53,72 +56,96 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     public override Task<WriteOutcome> WriteAsync(StateWrite write)
     {
         var pending = new Pending(write);
-        try
+        lock (_queue)
         {
-            _queue.Add(pending);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteGroupCommitStore));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(pending);
+            if (_committing)
+            {
+                return pending.Completion.Task;
+            }
+
+            _committing = true;
         }
 
+        _ = _writer.RunAsync(CommitQueued);
         return pending.Completion.Task;
     }
 
+    /// <summary>Takes no more writes, commits those queued, and closes the connection.</summary>
     public override async ValueTask DisposeAsync()
     {
-        if (!_queue.IsAddingCompleted)
+        lock (_queue)
         {
-            _queue.CompleteAdding();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
-        await _stopped.Task;
+        await _writer.RunAsync(() =>
+        {
+            while (CommitQueued())
+            {
+            }
+
+            _connection?.Dispose();
+            _connection = null;
+            return true;
+        });
     }
 
-    /// <summary>The writer thread: takes everything queued (up to a group's size), commits it, answers, and again.</summary>
-    private void WriteLoop()
+    /// <summary>
+    /// On the writer thread: commits one group of what is queued, answers its callers, and queues itself again behind
+    /// the file's other work if more arrived. Returns whether it committed anything.
+    /// </summary>
+    private bool CommitQueued()
     {
-        SqliteConnection? connection = null;
-        var group = new List<Pending>(MaxGroupSize);
-        try
+        var group = new List<Pending>();
+        lock (_queue)
         {
-            foreach (var first in _queue.GetConsumingEnumerable())
+            while (group.Count < MaxGroupSize && _queue.TryDequeue(out var pending))
             {
-                group.Add(first);
-                while (group.Count < MaxGroupSize && _queue.TryTake(out var next))
-                {
-                    group.Add(next);
-                }
+                group.Add(pending);
+            }
 
-                WriteOutcome[] outcomes;
-                try
-                {
-                    connection ??= OpenWriter();
-                    outcomes = Commit(connection, group);
-                }
-                catch (Exception e)
-                {
-                    // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
-                    connection?.Dispose();
-                    connection = null;
-                    group.ForEach(p => p.Completion.TrySetException(e));
-                    group.Clear();
-                    continue;
-                }
-
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Completion.TrySetResult(outcomes[i]);
-                }
-
-                group.Clear();
+            if (group.Count == 0)
+            {
+                _committing = false;
+                return false;
             }
         }
-        finally
+
+        try
         {
-            connection?.Dispose();
-            _stopped.TrySetResult();
+            _connection ??= OpenWriter();
+            var outcomes = Commit(_connection, group);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Completion.TrySetResult(outcomes[i]);
+            }
         }
+        catch (Exception e)
+        {
+            // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
+            _connection?.Dispose();
+            _connection = null;
+            group.ForEach(p => p.Completion.TrySetException(e));
+        }
+
+        lock (_queue)
+        {
+            if (_queue.Count == 0)
+            {
+                _committing = false;
+                return true;
+            }
+        }
+
+        _ = _writer.RunAsync(CommitQueued);
+        return true;
     }
 
     private SqliteConnection OpenWriter()
@@ -140,20 +167,6 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     }
 
     private WriteOutcome[] Commit(SqliteConnection connection, List<Pending> group)
-    {
-        var gate = SqliteWriteGate.For(_connectionString);
-        gate.Wait();
-        try
-        {
-            return CommitInTurn(connection, group);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private WriteOutcome[] CommitInTurn(SqliteConnection connection, List<Pending> group)
     {
         GroupStarted();
         // IMMEDIATE: take the write lock at BEGIN (waiting there if the ledger holds it), not halfway through.

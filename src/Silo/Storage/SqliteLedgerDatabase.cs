@@ -31,7 +31,7 @@ internal sealed class SqliteLedgerDatabase : LedgerDatabase
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private protected override SemaphoreSlim WriteGate => SqliteWriteGate.For(_connectionString);
+    private protected override SqliteWriter Writer => SqliteWriter.For(_connectionString);
 
     // IMMEDIATE takes the write lock at BEGIN: the insert and the read that classifies the skipped entries see one
     // state, and a busy database is waited for there rather than failing halfway through.

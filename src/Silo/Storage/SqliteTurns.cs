@@ -6,7 +6,7 @@ namespace PlateOrleans.Silo.Storage;
 
 /// <summary>
 /// Makes Orleans' own ADO.NET writers on SQLite (the default grain storage, the reminder table) take their turn at the
-/// file with ours (<see cref="SqliteWriteGate"/>), so that no two connections of this process ask for SQLite's write
+/// file with ours (<see cref="SqliteWriter"/>), so that no two connections of this process ask for SQLite's write
 /// lock at once and none pays Microsoft.Data.Sqlite's 150 ms sleep for a busy database. Reads pass straight through.
 /// </summary>
 internal static class SqliteTurns
@@ -14,16 +14,16 @@ internal static class SqliteTurns
     /// <summary>Wraps the registered default grain storage and reminder table; call after registering them.</summary>
     public static void TakeSqliteTurns(this IServiceCollection services, string connectionString)
     {
-        var gate = SqliteWriteGate.For(connectionString);
+        var writer = SqliteWriter.For(connectionString);
 
         var reminders = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
         services.Remove(reminders);
-        services.AddSingleton<IReminderTable>(sp => new TurnTakingReminderTable(Create<IReminderTable>(sp, reminders, null), gate));
+        services.AddSingleton<IReminderTable>(sp => new TurnTakingReminderTable(Create<IReminderTable>(sp, reminders, null), writer));
 
         const string name = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
         var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
         services.Remove(storage);
-        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new TurnTakingGrainStorage(Create<IGrainStorage>(sp, storage, key), gate));
+        services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new TurnTakingGrainStorage(Create<IGrainStorage>(sp, storage, key), writer));
     }
 
     private static T Create<T>(IServiceProvider services, ServiceDescriptor descriptor, object? key) where T : class =>
@@ -35,23 +35,12 @@ internal static class SqliteTurns
                 ?? descriptor.ImplementationFactory?.Invoke(services)
                 ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
-    private static async Task<T> InTurnAsync<T>(SemaphoreSlim gate, Func<Task<T>> write)
-    {
-        await gate.WaitAsync();
-        try
-        {
-            return await write();
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    private static Task<T> InTurnAsync<T>(SqliteWriter writer, Func<Task<T>> write) => writer.RunToCompletionAsync(write);
 
-    private static Task InTurnAsync(SemaphoreSlim gate, Func<Task> write) =>
-        InTurnAsync(gate, async () => { await write(); return true; });
+    private static Task InTurnAsync(SqliteWriter writer, Func<Task> write) =>
+        writer.RunToCompletionAsync(async () => { await write(); return true; });
 
-    private sealed class TurnTakingReminderTable(IReminderTable inner, SemaphoreSlim gate) : IReminderTable
+    private sealed class TurnTakingReminderTable(IReminderTable inner, SqliteWriter writer) : IReminderTable
     {
         public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
 
@@ -70,32 +59,32 @@ internal static class SqliteTurns
         public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName, CancellationToken cancellationToken) =>
             inner.ReadRow(grainId, reminderName, cancellationToken);
 
-        public Task<string?> UpsertRow(ReminderEntry entry) => InTurnAsync(gate, () => inner.UpsertRow(entry));
+        public Task<string?> UpsertRow(ReminderEntry entry) => InTurnAsync(writer, () => inner.UpsertRow(entry));
 
         public Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken) =>
-            InTurnAsync(gate, () => inner.UpsertRow(entry, cancellationToken));
+            InTurnAsync(writer, () => inner.UpsertRow(entry, cancellationToken));
 
         public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
-            InTurnAsync(gate, () => inner.RemoveRow(grainId, reminderName, eTag));
+            InTurnAsync(writer, () => inner.RemoveRow(grainId, reminderName, eTag));
 
         public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag, CancellationToken cancellationToken) =>
-            InTurnAsync(gate, () => inner.RemoveRow(grainId, reminderName, eTag, cancellationToken));
+            InTurnAsync(writer, () => inner.RemoveRow(grainId, reminderName, eTag, cancellationToken));
 
-        public Task TestOnlyClearTable() => InTurnAsync(gate, inner.TestOnlyClearTable);
+        public Task TestOnlyClearTable() => InTurnAsync(writer, inner.TestOnlyClearTable);
 
-        public Task TestOnlyClearTable(CancellationToken cancellationToken) => InTurnAsync(gate, () => inner.TestOnlyClearTable(cancellationToken));
+        public Task TestOnlyClearTable(CancellationToken cancellationToken) => InTurnAsync(writer, () => inner.TestOnlyClearTable(cancellationToken));
     }
 
-    private sealed class TurnTakingGrainStorage(IGrainStorage inner, SemaphoreSlim gate) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+    private sealed class TurnTakingGrainStorage(IGrainStorage inner, SqliteWriter writer) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ReadStateAsync(stateName, grainId, grainState);
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            InTurnAsync(gate, () => inner.WriteStateAsync(stateName, grainId, grainState));
+            InTurnAsync(writer, () => inner.WriteStateAsync(stateName, grainId, grainState));
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            InTurnAsync(gate, () => inner.ClearStateAsync(stateName, grainId, grainState));
+            InTurnAsync(writer, () => inner.ClearStateAsync(stateName, grainId, grainState));
 
         public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
     }
