@@ -202,6 +202,32 @@ public interface IAccountGrain : IGrainWithStringKey
 }
 
 /// <summary>
+/// Where accounts say they changed (key 0): the API nodes subscribe, keep the accounts they check tokens against, and
+/// drop one when told. Subscriptions are renewed every <see cref="RenewEvery"/> and forgotten after two missed renewals.
+/// </summary>
+[Alias("PlateOrleans.IAccountChangesGrain")]
+public interface IAccountChangesGrain : IGrainWithIntegerKey
+{
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>Subscribes or renews; false when this grain did not know the subscriber (it may have missed changes).</summary>
+    [Alias("Subscribe")]
+    Task<bool> SubscribeAsync(IAccountChangesObserver observer);
+
+    /// <summary>Tells every subscriber, waiting (briefly) for each: the change acts on the next request everywhere.</summary>
+    [Alias("Publish")]
+    Task PublishAsync(string username);
+}
+
+/// <summary>An API node that keeps accounts (see <see cref="IAccountChangesGrain"/>).</summary>
+[Alias("PlateOrleans.IAccountChangesObserver")]
+public interface IAccountChangesObserver : IGrainObserver
+{
+    [Alias("AccountChanged")]
+    Task AccountChangedAsync(string username);
+}
+
+/// <summary>
 /// A person or unit, keyed by ID number or unified social credit code: its vehicles, the one account that holds the
 /// ID number, and its blacklist, which reaches every account the person holds.
 /// </summary>

@@ -38,6 +38,8 @@ public static class AuthSetup
         services.AddSingleton<TokenService>();
         services.AddSingleton<IPasswordHasher<AccountRecord>, PasswordHasher<AccountRecord>>();
         services.AddSingleton<Passwords>();
+        services.AddSingleton<AccountCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountCache>());
         services.Configure<PasswordHasherOptions>(o =>
             o.IterationCount = configuration.GetValue("Auth:PasswordIterations", o.IterationCount));
 

@@ -11,7 +11,7 @@ public sealed class AccountGrainState
 
 /// <summary>
 /// An account. Passwords arrive already hashed: hashing is deliberately slow and runs in the API, off the grain's turn.
-/// The activation keeps the account in memory, so the security stamp checked on every request costs no storage read;
+/// The activation keeps the account in memory, so the security stamp checked by the API costs no storage read;
 /// it also remembers failed sign-ins (<see cref="SignInThrottle"/>), which need no storage either.
 /// </summary>
 public sealed class AccountGrain(
@@ -40,6 +40,7 @@ public sealed class AccountGrain(
         var same = existing is not null && existing.PasswordHash == account.PasswordHash && existing.Role == account.Role && !existing.Disabled;
         state.State.Account = account with { SecurityStamp = same ? existing!.SecurityStamp : NewStamp(), Disabled = false };
         await state.WriteStateAsync();
+        await TellApiNodesAsync();
     }
 
     public async Task<AccountRecord?> SetDisabledAsync(bool disabled)
@@ -53,6 +54,7 @@ public sealed class AccountGrain(
         {
             state.State.Account = account with { Disabled = disabled, SecurityStamp = NewStamp() };
             await state.WriteStateAsync();
+            await TellApiNodesAsync();
         }
 
         return state.State.Account;
@@ -65,6 +67,11 @@ public sealed class AccountGrain(
         _throttle.Record(address, succeeded);
         return Task.CompletedTask;
     }
+
+    /// <summary>The API nodes keep accounts for the token check: a changed one must be dropped before the change is answered.</summary>
+    /// <remarks>A new account needs no telling: no node kept it.</remarks>
+    private Task TellApiNodesAsync() =>
+        GrainFactory.GetGrain<IAccountChangesGrain>(0).PublishAsync(state.State.Account!.Username);
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");
 }
