@@ -15,6 +15,7 @@ public static class JsonSetup
         options.NumberHandling = JsonNumberHandling.Strict;
         options.AllowTrailingCommas = false;
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
+        options.TypeInfoResolverChain.Insert(0, HotJson.Default);
     }
 
     /// <summary>
