@@ -1,3 +1,6 @@
+using Orleans.Serialization;
+using PlateOrleans.Contracts;
+
 namespace PlateOrleans.Grains.Selection;
 
 /// <summary>
@@ -20,6 +23,14 @@ public static class IdempotentReplies
     /// <summary>The answer given to <paramref name="key"/> less than <see cref="KeptFor"/> ago, if any.</summary>
     public static IdempotentReply? Find(List<IdempotentReply> replies, string key, DateTimeOffset now) =>
         replies.Find(r => r.Key == key && now - r.StoredAt < KeptFor);
+
+    /// <summary>The answer <paramref name="reply"/> keeps, as it was given.</summary>
+    public static SelectionReply AnswerOf(IdempotentReply reply, Serializer serializer) =>
+        reply.Earlier ?? serializer.Deserialize<SelectionReply>(reply.Reply)!;
+
+    /// <summary>What <see cref="Remember"/> keeps of an answer given now.</summary>
+    public static IdempotentReply Of(string key, SelectionCommand command, SelectionReply answer, DateTimeOffset at, Serializer serializer) =>
+        new(key, command, serializer.SerializeToArray(answer), at);
 
     /// <summary>Keeps <paramref name="reply"/> (newest last), forgetting answers too old or too many.</summary>
     public static void Remember(List<IdempotentReply> replies, IdempotentReply reply)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using PlateOrleans.Contracts;
 
 namespace PlateOrleans.Grains.Selection;
@@ -40,6 +42,8 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     protected TimeProvider Time => time;
 
+    private Serializer Serializer => ServiceProvider.GetRequiredService<Serializer>();
+
     protected abstract SelectionState State { get; }
 
     protected abstract bool IsSimulation { get; }
@@ -63,7 +67,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return caller.IdNumber != State.OwnerIdNumber
                 ? new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。")
                 : first.Command == command
-                    ? first.Reply
+                    ? IdempotentReplies.AnswerOf(first, Serializer)
                     : new PlateError(ErrorCodes.IdempotencyKeyReused, "该 Idempotency-Key 已用于另一个请求。");
         }
 
@@ -82,7 +86,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
         if (idempotencyKey is not null && (reply.Error is null || !_transientCodes.Contains(reply.Error.Code)) && State.Stage is not null)
         {
-            IdempotentReplies.Remember(State.Replies, new IdempotentReply(idempotencyKey, command, reply, time.GetUtcNow()));
+            IdempotentReplies.Remember(State.Replies, IdempotentReplies.Of(idempotencyKey, command, reply, time.GetUtcNow(), Serializer));
 
             await SaveAsync(force: true);
         }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Selection;
 
@@ -11,8 +13,10 @@ public sealed class IdempotentRepliesTests
 
     private static readonly SelectionReply _firstBatch = new PlateError("first", "the first answer");
 
+    private static readonly Serializer _serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+
     private void Remember(string key, SelectionCommand command, SelectionReply reply) =>
-        IdempotentReplies.Remember(_replies, new IdempotentReply(key, command, reply, _time.GetUtcNow()));
+        IdempotentReplies.Remember(_replies, IdempotentReplies.Of(key, command, reply, _time.GetUtcNow(), _serializer));
 
     [Fact]
     public void ARetriedDrawAfterManyOtherStepsStillGetsItsFirstAnswer()
@@ -27,7 +31,7 @@ public sealed class IdempotentRepliesTests
         var replayed = IdempotentReplies.Find(_replies, "draw-1", _time.GetUtcNow());
 
         Assert.NotNull(replayed);
-        Assert.Same(_firstBatch, replayed.Reply);
+        Assert.Equal(_firstBatch, IdempotentReplies.AnswerOf(replayed, _serializer));
     }
 
     [Fact]
@@ -63,8 +67,16 @@ public sealed class IdempotentRepliesTests
     [Fact]
     public void AnAnswerStoredBeforeTimesWereRecordedIsNotReplayed()
     {
-        _replies.Add(new IdempotentReply("old", new SelectionCommand.Draw(false), _firstBatch, default));
+        _replies.Add(IdempotentReplies.Of("old", new SelectionCommand.Draw(false), _firstBatch, default, _serializer));
 
         Assert.Null(IdempotentReplies.Find(_replies, "old", _time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void AnAnswerStoredWholeBeforeAnswersWereKeptSerializedIsStillReplayed()
+    {
+        var earlier = new IdempotentReply("draw-1", new SelectionCommand.Draw(false), null!, _time.GetUtcNow()) { Earlier = _firstBatch };
+
+        Assert.Same(_firstBatch, IdempotentReplies.AnswerOf(earlier, _serializer));
     }
 }
