@@ -226,7 +226,8 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_office.Key is { } officeCode)
+        // A silo shutting down takes the office's watchers with it (and may have deactivated the office already).
+        if (_office.Key is { } officeCode && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             // One-way: the office stops pushing here; nothing waits for it.
             _ = GrainFactory.Get<IOfficeGrain>(officeCode).UnwatchAsync(this.GetGrainId());
