@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Profiles the standalone API under a load: where its CPU goes, by layer (perf with .NET perf maps), and the runtime's
-# counters (thread-pool queue, GC, lock contention) from dotnet-counters, while tools/LoadTest drives it.
+# counters (thread-pool queue, GC, lock contention, how busy the SQLite writer thread is) from dotnet-counters, while
+# tools/LoadTest drives it.
 #
 #   scripts/profiling/profile.sh [--storage Memory|Sqlite|PostgreSql] [--connection CS] [--after S] [--for S] -- LOADTEST-ARGS
 #
@@ -53,7 +54,7 @@ done
 sleep "$after"
 before=$(cpu)
 "$counters" collect -p "$api" --format csv -o "$out/counters.csv" --duration "00:00:00:$(printf %02d "$duration")" \
-  --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel >/dev/null 2>&1 &
+  --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,PlateOrleans.Storage >/dev/null 2>&1 &
 perf record -e cpu-clock -F 999 -g -p "$api" -o "$out/perf.data" -- sleep "$duration" >/dev/null 2>&1
 after_cpu=$(cpu)
 wait "$load" || true

@@ -43,7 +43,7 @@ public abstract class LedgerDatabase : IAsyncDisposable
     /// (<see cref="SqliteWriter"/>), in turn with this process's other writers of the file.
     /// </summary>
     internal Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        Writer is { } writer ? writer.RunToCompletionAsync(() => RunAsync(work, cancellationToken)) : RunAsync(work, cancellationToken);
+        Writer is { } writer ? writer.RunToCompletionAsync("ledger", () => RunAsync(work, cancellationToken)) : RunAsync(work, cancellationToken);
 
     /// <summary>The thread that writes, where the database wants one writer at a time.</summary>
     private protected virtual SqliteWriter? Writer => null;

@@ -68,7 +68,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             _committing = true;
         }
 
-        _ = _writer.RunAsync(CommitQueued);
+        _ = _writer.RunAsync("selections", CommitQueued);
         return pending.Completion.Task;
     }
 
@@ -85,7 +85,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             _disposed = true;
         }
 
-        await _writer.RunAsync(() =>
+        await _writer.RunAsync("selections", () =>
         {
             while (CommitQueued())
             {
@@ -144,7 +144,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             }
         }
 
-        _ = _writer.RunAsync(CommitQueued);
+        _ = _writer.RunAsync("selections", CommitQueued);
         return true;
     }
 

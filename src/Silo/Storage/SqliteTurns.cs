@@ -35,10 +35,10 @@ internal static class SqliteTurns
                 ?? descriptor.ImplementationFactory?.Invoke(services)
                 ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
-    private static Task<T> InTurnAsync<T>(SqliteWriter writer, Func<Task<T>> write) => writer.RunToCompletionAsync(write);
+    private static Task<T> InTurnAsync<T>(SqliteWriter writer, Func<Task<T>> write) => writer.RunToCompletionAsync("orleans", write);
 
     private static Task InTurnAsync(SqliteWriter writer, Func<Task> write) =>
-        writer.RunToCompletionAsync(async () => { await write(); return true; });
+        writer.RunToCompletionAsync("orleans", async () => { await write(); return true; });
 
     private sealed class TurnTakingReminderTable(IReminderTable inner, SqliteWriter writer) : IReminderTable
     {
