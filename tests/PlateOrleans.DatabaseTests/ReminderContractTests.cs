@@ -37,4 +37,25 @@ public sealed class ReminderContractTests
         Assert.False(await again.HasReminderAsync());
         Assert.Equal(0, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%{key}'"));
     }
+
+    [SkippableTheory]
+    [InlineData(Engine.Sqlite)]
+    [InlineData(Engine.PostgreSql)]
+    public async Task RemindersRegisteredByManyGrainsAtOnceAreAllStoredAndEachCanBeRemoved(Engine engine)
+    {
+        // On SQLite the upserts that arrive together are committed in one transaction (SqliteReminderUpserts).
+        var storage = await TestDatabases.CreateAsync(engine, "reminders");
+        var serviceId = $"reminders-{Guid.NewGuid():N}";
+        var keys = Enumerable.Range(0, 60).Select(i => $"many-{i}-{Guid.NewGuid():N}").ToList();
+        using var silo = await TestSilos.StartStandaloneAsync(storage, serviceId);
+        var grains = keys.Select(k => silo.Service<IGrainFactory>().GetGrain<IReminderTestGrain>(k)).ToList();
+
+        await Task.WhenAll(grains.Select(g => g.RegisterAsync(TimeSpan.FromMinutes(10))));
+        await Task.WhenAll(grains.Select(g => g.RegisterAsync(TimeSpan.FromMinutes(20))));
+
+        Assert.Equal(keys.Count, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE service_id = '{serviceId}'"));
+        Assert.All(await Task.WhenAll(grains.Select(g => g.HasReminderAsync())), Assert.True);
+        await Task.WhenAll(grains.Select(g => g.UnregisterAsync()));
+        Assert.Equal(0, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM orleans_reminders WHERE service_id = '{serviceId}'"));
+    }
 }

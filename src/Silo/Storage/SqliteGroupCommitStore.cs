@@ -22,10 +22,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
 
     private readonly string _connectionString;
     private readonly string _serviceId;
-    private readonly SqliteWriter _writer;
-    private readonly Queue<Pending> _queue = new();
-    private bool _committing;
-    private bool _disposed;
+    private readonly SqliteGroups<StateWrite, WriteOutcome> _groups;
 
     /// <summary>Used on the writer thread only.</summary>
     private SqliteConnection? _connection;
@@ -35,7 +32,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: that is the busy timeout.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = timeoutSeconds }.ToString();
         _serviceId = serviceId;
-        _writer = SqliteWriter.For(_connectionString);
+        _groups = new(SqliteWriter.For(_connectionString), "selections", MaxGroupSize, CommitOnWriter);
     }
 
     public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
@@ -53,99 +50,31 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             : null;
     }
 
-    public override Task<WriteOutcome> WriteAsync(StateWrite write)
-    {
-        var pending = new Pending(write);
-        lock (_queue)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _queue.Enqueue(pending);
-            if (_committing)
-            {
-                return pending.Completion.Task;
-            }
-
-            _committing = true;
-        }
-
-        _ = _writer.RunAsync("selections", CommitQueued);
-        return pending.Completion.Task;
-    }
+    public override Task<WriteOutcome> WriteAsync(StateWrite write) => _groups.AddAsync(write);
 
     /// <summary>Takes no more writes, commits those queued, and closes the connection.</summary>
-    public override async ValueTask DisposeAsync()
-    {
-        lock (_queue)
+    public override async ValueTask DisposeAsync() =>
+        await _groups.CloseAsync(() =>
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        await _writer.RunAsync("selections", () =>
-        {
-            while (CommitQueued())
-            {
-            }
-
             _connection?.Dispose();
             _connection = null;
-            return true;
         });
-    }
 
-    /// <summary>
-    /// On the writer thread: commits one group of what is queued, answers its callers, and queues itself again behind
-    /// the file's other work if more arrived. Returns whether it committed anything.
-    /// </summary>
-    private bool CommitQueued()
+    /// <summary>On the writer thread: one group in one transaction, on this store's connection.</summary>
+    private WriteOutcome[] CommitOnWriter(List<StateWrite> group)
     {
-        var group = new List<Pending>();
-        lock (_queue)
-        {
-            while (group.Count < MaxGroupSize && _queue.TryDequeue(out var pending))
-            {
-                group.Add(pending);
-            }
-
-            if (group.Count == 0)
-            {
-                _committing = false;
-                return false;
-            }
-        }
-
         try
         {
             _connection ??= OpenWriter();
-            var outcomes = Commit(_connection, group);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Completion.TrySetResult(outcomes[i]);
-            }
+            return Commit(_connection, group);
         }
-        catch (Exception e)
+        catch
         {
             // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
             _connection?.Dispose();
             _connection = null;
-            group.ForEach(p => p.Completion.TrySetException(e));
+            throw;
         }
-
-        lock (_queue)
-        {
-            if (_queue.Count == 0)
-            {
-                _committing = false;
-                return true;
-            }
-        }
-
-        _ = _writer.RunAsync("selections", CommitQueued);
-        return true;
     }
 
     private SqliteConnection OpenWriter()
@@ -166,7 +95,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
         }
     }
 
-    private WriteOutcome[] Commit(SqliteConnection connection, List<Pending> group)
+    private WriteOutcome[] Commit(SqliteConnection connection, List<StateWrite> group)
     {
         GroupStarted();
         // IMMEDIATE: take the write lock at BEGIN (waiting there if the ledger holds it), not halfway through.
@@ -188,7 +117,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
         var outcomes = new WriteOutcome[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
-            var write = group[i].Write;
+            var write = group[i];
             var command = write.ExpectedVersion is null ? insert : update;
             Set(command, write);
             outcomes[i] = command.ExecuteScalar() is long version
@@ -235,13 +164,5 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     {
         Set(stored, write);
         return stored.ExecuteScalar() is long version ? (int)version : null;
-    }
-
-    private sealed class Pending(StateWrite write)
-    {
-        public StateWrite Write { get; } = write;
-
-        // Continuations run on the thread pool, never inline on the writer thread.
-        public TaskCompletionSource<WriteOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Storage;
 
@@ -7,7 +9,8 @@ namespace PlateOrleans.Silo.Storage;
 /// <summary>
 /// Makes Orleans' own ADO.NET writers on SQLite (the default grain storage, the reminder table) take their turn at the
 /// file with ours (<see cref="SqliteWriter"/>), so that no two connections of this process ask for SQLite's write
-/// lock at once and none pays Microsoft.Data.Sqlite's 150 ms sleep for a busy database. Reads pass straight through.
+/// lock at once and none pays Microsoft.Data.Sqlite's 150 ms sleep for a busy database. Reads pass straight through;
+/// reminder upserts are committed in groups (<see cref="SqliteReminderUpserts"/>).
 /// </summary>
 internal static class SqliteTurns
 {
@@ -18,7 +21,9 @@ internal static class SqliteTurns
 
         var reminders = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
         services.Remove(reminders);
-        services.AddSingleton<IReminderTable>(sp => new TurnTakingReminderTable(Create<IReminderTable>(sp, reminders, null), writer));
+        services.AddSingleton<IReminderTable>(sp => new TurnTakingReminderTable(
+            Create<IReminderTable>(sp, reminders, null), writer,
+            new SqliteReminderUpserts(connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId)));
 
         const string name = ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME;
         var storage = services.Last(d => d.ServiceType == typeof(IGrainStorage) && d.IsKeyedService && Equals(d.ServiceKey, name));
@@ -40,7 +45,7 @@ internal static class SqliteTurns
     private static Task InTurnAsync(SqliteWriter writer, Func<Task> write) =>
         writer.RunToCompletionAsync("orleans", async () => { await write(); return true; });
 
-    private sealed class TurnTakingReminderTable(IReminderTable inner, SqliteWriter writer) : IReminderTable
+    private sealed class TurnTakingReminderTable(IReminderTable inner, SqliteWriter writer, SqliteReminderUpserts upserts) : IReminderTable
     {
         public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);
 
@@ -59,10 +64,10 @@ internal static class SqliteTurns
         public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName, CancellationToken cancellationToken) =>
             inner.ReadRow(grainId, reminderName, cancellationToken);
 
-        public Task<string?> UpsertRow(ReminderEntry entry) => InTurnAsync(writer, () => inner.UpsertRow(entry));
+        public Task<string?> UpsertRow(ReminderEntry entry) => upserts.UpsertAsync(entry);
 
         public Task<string?> UpsertRow(ReminderEntry entry, CancellationToken cancellationToken) =>
-            InTurnAsync(writer, () => inner.UpsertRow(entry, cancellationToken));
+            upserts.UpsertAsync(entry);
 
         public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) =>
             InTurnAsync(writer, () => inner.RemoveRow(grainId, reminderName, eTag));
