@@ -65,7 +65,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     {
         try
         {
-            _connection ??= OpenWriter();
+            _connection ??= SqliteWriter.OpenConnection(_connectionString);
             return Commit(_connection, group);
         }
         catch
@@ -73,24 +73,6 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
             _connection?.Dispose();
             _connection = null;
-            throw;
-        }
-    }
-
-    private SqliteConnection OpenWriter()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = FULL";
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
             throw;
         }
     }

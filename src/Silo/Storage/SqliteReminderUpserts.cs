@@ -32,7 +32,7 @@ internal sealed class SqliteReminderUpserts
     {
         try
         {
-            _connection ??= Open();
+            _connection ??= SqliteWriter.OpenConnection(_connectionString);
             _upsert ??= QueryText(_connection);
             using var transaction = _connection.BeginTransaction(deferred: false);
             var etags = group.Select(entry => Upsert(_connection, transaction, entry)).ToArray();
@@ -62,24 +62,6 @@ internal sealed class SqliteReminderUpserts
         command.Parameters.AddWithValue("@StartTime", startAt);
         command.Parameters.AddWithValue("@Period", entry.Period.TotalMilliseconds <= int.MaxValue ? (int)entry.Period.TotalMilliseconds : (long)entry.Period.TotalMilliseconds);
         return command.ExecuteScalar()?.ToString();
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = FULL";
-            command.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
     }
 
     private static string QueryText(SqliteConnection connection)

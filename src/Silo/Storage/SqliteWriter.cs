@@ -51,6 +51,28 @@ internal sealed class SqliteWriter
     }
 
     /// <summary>
+    /// A write connection as the writers on the writer thread use it: synchronous = FULL, the durability of the ledger
+    /// (see <see cref="SqliteLedgerDatabase"/>).
+    /// </summary>
+    public static SqliteConnection OpenConnection(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL";
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> on the writer thread after the work queued before it; its result or exception
     /// completes the task. <paramref name="kind"/> names the work in the metrics.
     /// </summary>
