@@ -42,7 +42,10 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     protected TimeProvider Time => time;
 
-    private Serializer Serializer => ServiceProvider.GetRequiredService<Serializer>();
+    /// <summary>Orleans' serializer, for the answers kept for replay; looked up once per activation, not per step.</summary>
+    private Serializer Serializer => _serializer ??= ServiceProvider.GetRequiredService<Serializer>();
+
+    private Serializer? _serializer;
 
     protected abstract SelectionState State { get; }
 
