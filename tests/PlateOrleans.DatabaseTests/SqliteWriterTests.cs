@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Data.Sqlite;
 using PlateOrleans.Silo.Storage;
 
 namespace PlateOrleans.DatabaseTests;
@@ -78,5 +79,87 @@ public sealed class SqliteWriterTests
             Assert.Contains(measured, m => m.Instrument == "plateorleans.sqlite.writer.busy" && m.Value >= 0.015);
             Assert.Contains(measured, m => m.Instrument == "plateorleans.sqlite.writer.wait");
         }
+    }
+
+    [Fact]
+    public async Task JoiningWorkSharesOneTransactionAndAFailureUndoesOnlyItsOwnWrites()
+    {
+        var file = NewFile();
+        using (var setup = SqliteWriter.OpenConnection(file))
+        {
+            using var create = setup.CreateCommand();
+            create.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE t (v INTEGER)";
+            create.ExecuteNonQuery();
+        }
+
+        var writer = SqliteWriter.For(file);
+        var held = new ManualResetEventSlim();
+        var blocker = writer.RunAsync("test", () => held.Wait(TimeSpan.FromSeconds(10)));
+
+        // Queued while the writer is busy, so they run in one transaction; the second fails after writing.
+        var first = writer.JoinAsync("test", transaction => Insert(transaction, 1));
+        var failing = writer.JoinAsync<long>("test", transaction =>
+        {
+            Insert(transaction, 2);
+            throw new InvalidOperationException("no");
+        });
+        var third = writer.JoinAsync("test", transaction => Insert(transaction, 3));
+        var counted = writer.JoinAsync("test", transaction => (Inside: Count(transaction), Outside: CountOutside(file)));
+        held.Set();
+        await blocker;
+
+        Assert.Equal("no", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
+        await Task.WhenAll(first, third);
+
+        // The fourth saw the first and third written while another connection saw nothing committed: one transaction.
+        Assert.Equal((2L, 0L), await counted);
+        using var reader = new SqliteConnection(file);
+        reader.Open();
+        using var values = reader.CreateCommand();
+        values.CommandText = "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)";
+        Assert.Equal("1,3", values.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task NoJoiningWorkHearsOfSuccessBeforeItsTransactionCommitted()
+    {
+        var file = NewFile();
+        var writer = SqliteWriter.For(file);
+
+        // The table does not exist: the statements succeed in no work; every caller hears of it, none of success.
+        var works = Enumerable.Range(0, 5).Select(i => writer.JoinAsync("test", transaction => Insert(transaction, i))).ToList();
+        foreach (var work in works)
+        {
+            await Assert.ThrowsAsync<SqliteException>(() => work);
+        }
+
+        // A failed transaction leaves the writer able to go on with a fresh one.
+        Assert.Equal(7, await writer.JoinAsync("test", _ => 7L));
+    }
+
+    private static long Insert(SqliteTransaction transaction, int value)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO t (v) VALUES (@v)";
+        command.Parameters.AddWithValue("@v", value);
+        return command.ExecuteNonQuery();
+    }
+
+    private static long CountOutside(string file)
+    {
+        using var connection = new SqliteConnection(file);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM t";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static long Count(SqliteTransaction transaction)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM t";
+        return (long)command.ExecuteScalar()!;
     }
 }

@@ -33,23 +33,32 @@ public abstract class LedgerDatabase : IAsyncDisposable
         }
         catch (Exception exception) when (IsUnavailable(exception))
         {
-            ForgetConnections();
-            throw new LedgerUnavailableException($"The ledger database did not answer in time ({exception.GetType().Name}: {exception.Message}).");
+            throw Unavailable(exception);
         }
     }
 
     /// <summary>
-    /// <see cref="RunAsync{T}"/> for work that writes: on SQLite it runs on the file's one writer thread
-    /// (<see cref="SqliteWriter"/>), in turn with this process's other writers of the file.
+    /// <see cref="RunAsync{T}"/> for work whose statements each stand alone: the transaction it is given, if any, must
+    /// be set on each command. On SQLite it is the shared transaction of the file's one writer thread
+    /// (<see cref="SqliteWriter"/>), which commits it with the other writes queued beside it.
     /// </summary>
-    internal Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        Writer is { } writer ? writer.RunToCompletionAsync("ledger", () => RunAsync(work, cancellationToken)) : RunAsync(work, cancellationToken);
+    internal Task<T> RunWriteAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> work, CancellationToken cancellationToken) =>
+        Writer is { } writer ? JoinAsync(writer, work) : RunAsync(connection => work(connection, null), cancellationToken);
+
+    /// <summary><see cref="RunWriteAsync{T}"/> for work that must be atomic: all in one transaction, committed after it.</summary>
+    internal Task<T> RunTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        Writer is { } writer
+            ? JoinAsync(writer, (connection, transaction) => work(connection, transaction!))
+            : RunAsync(async connection =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }, cancellationToken);
 
     /// <summary>The thread that writes, where the database wants one writer at a time.</summary>
     private protected virtual SqliteWriter? Writer => null;
-
-    /// <summary>Begins the transaction of a batch write.</summary>
-    internal abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes <paramref name="command"/> insert the entries, in order, skipping any that would break a unique guard
@@ -71,6 +80,28 @@ public abstract class LedgerDatabase : IAsyncDisposable
     private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     private protected abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>
+    /// Runs the work in the writer's shared transaction. SQLite's "async" methods complete synchronously, so waiting
+    /// for the work there blocks nothing but the writer thread, whose work it is.
+    /// </summary>
+    private async Task<T> JoinAsync<T>(SqliteWriter writer, Func<DbConnection, DbTransaction?, Task<T>> work)
+    {
+        try
+        {
+            return await writer.JoinAsync("ledger", transaction => work(transaction.Connection!, transaction).GetAwaiter().GetResult());
+        }
+        catch (Exception exception) when (IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    private LedgerUnavailableException Unavailable(Exception exception)
+    {
+        ForgetConnections();
+        return new LedgerUnavailableException($"The ledger database did not answer in time ({exception.GetType().Name}: {exception.Message}).");
+    }
 
     /// <summary>Drops pooled connections after a failure, so the next call does not pick up a dead one.</summary>
     private protected virtual void ForgetConnections()

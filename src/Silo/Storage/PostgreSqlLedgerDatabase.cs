@@ -14,9 +14,6 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.BeginTransactionAsync(cancellationToken);
-
     internal override void InsertReservations(DbCommand command, IReadOnlyList<LedgerEntry> entries)
     {
         // ORDER BY the position in the batch: of two entries that conflict with each other, the first wins.

@@ -57,10 +57,11 @@ public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
     internal static string PlatesToJson(IReadOnlyList<string> plates) => JsonSerializer.Serialize(plates, PlatesJson);
 
     private Task<IReadOnlyList<Appended>> AppendBatchAsync(IReadOnlyList<AuditEvent> events) =>
-        _database.RunWriteAsync<IReadOnlyList<Appended>>(async connection =>
+        _database.RunWriteAsync<IReadOnlyList<Appended>>(async (connection, transaction) =>
         {
-            // One statement is atomic on its own: no explicit transaction needed.
+            // One statement is atomic on its own: no transaction of its own needed.
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             _database.InsertAuditEvents(command, events);
             await command.ExecuteNonQueryAsync();
             return new Appended[events.Count];

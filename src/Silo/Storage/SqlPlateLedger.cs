@@ -100,9 +100,8 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
     };
 
     private Task<IReadOnlyList<LedgerWriteResult>> WriteReservationsAsync(IReadOnlyList<LedgerEntry> entries) =>
-        _database.RunWriteAsync<IReadOnlyList<LedgerWriteResult>>(async connection =>
+        _database.RunTransactionAsync<IReadOnlyList<LedgerWriteResult>>(async (connection, transaction) =>
         {
-            await using var transaction = await _database.BeginWriteAsync(connection, CancellationToken.None);
             var results = new LedgerWriteResult?[entries.Count];
             var open = Enumerable.Range(0, entries.Count).ToList();
             for (var round = 0; open.Count > 0; round++)
@@ -115,7 +114,6 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
                 open = await WriteRoundAsync(connection, transaction, entries, open, results);
             }
 
-            await transaction.CommitAsync();
             return results!;
         }, CancellationToken.None);
 
@@ -221,9 +219,10 @@ public sealed class SqlPlateLedger : IPlateLedger, IAsyncDisposable
 
     /// <summary>Sets a time on the live, not yet exchanged row of a plate; false when there is none.</summary>
     private Task<bool> UpdateLiveAsync(string column, string officeCode, string plate, DateTimeOffset at, CancellationToken cancellationToken) =>
-        _database.RunWriteAsync(async connection =>
+        _database.RunWriteAsync(async (connection, transaction) =>
         {
             await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = $"""
                 UPDATE plate_ledger SET {column} = @at
                 WHERE office_code = @office AND plate = @plate AND released_at IS NULL AND exchanged_at IS NULL

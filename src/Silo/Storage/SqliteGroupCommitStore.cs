@@ -3,11 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace PlateOrleans.Silo.Storage;
 
 /// <summary>
-/// Group commit on SQLite: on the file's one writer thread (<see cref="SqliteWriter"/>), this store's only write
-/// connection commits whatever is queued in one BEGIN IMMEDIATE transaction, one small statement per write (SQLite has
-/// no round trip to save; the commit's fsync is the cost, paid once per group). Writes that arrive meanwhile form the
-/// next group, which queues behind the work of the file's other writers (the ledger, the audit trail). Readers open
-/// connections of their own and, in WAL mode, read the last commit without waiting for the writer.
+/// Group commit on SQLite: on the file's one writer thread (<see cref="SqliteWriter"/>), whatever is queued is written
+/// within the writer's shared transaction, one small statement per write (SQLite has no round trip to save; the
+/// commit's fsync is the cost, paid once per transaction, which the ledger's, the audit trail's and the reminders'
+/// writes queued beside it share). Writes that arrive meanwhile form the next group. Readers open connections of their
+/// own and, in WAL mode, read the last commit without waiting for the writer.
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite has no truly asynchronous I/O: its async methods run synchronously. The writer thread takes
@@ -24,15 +24,12 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     private readonly string _serviceId;
     private readonly SqliteGroups<StateWrite, WriteOutcome> _groups;
 
-    /// <summary>Used on the writer thread only.</summary>
-    private SqliteConnection? _connection;
-
     public SqliteGroupCommitStore(string connectionString, int timeoutSeconds, string serviceId)
     {
         // Microsoft.Data.Sqlite retries a busy database until the command timeout: that is the busy timeout.
         _connectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = timeoutSeconds }.ToString();
         _serviceId = serviceId;
-        _groups = new(SqliteWriter.For(_connectionString), "selections", MaxGroupSize, CommitOnWriter);
+        _groups = new(SqliteWriter.For(_connectionString), "selections", MaxGroupSize, Commit, GroupStarted, GroupCommitted);
     }
 
     public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
@@ -52,48 +49,24 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
 
     public override Task<WriteOutcome> WriteAsync(StateWrite write) => _groups.AddAsync(write);
 
-    /// <summary>Takes no more writes, commits those queued, and closes the connection.</summary>
-    public override async ValueTask DisposeAsync() =>
-        await _groups.CloseAsync(() =>
-        {
-            _connection?.Dispose();
-            _connection = null;
-        });
+    /// <summary>Takes no more writes and commits those queued.</summary>
+    public override async ValueTask DisposeAsync() => await _groups.CloseAsync();
 
-    /// <summary>On the writer thread: one group in one transaction, on this store's connection.</summary>
-    private WriteOutcome[] CommitOnWriter(List<StateWrite> group)
+    /// <summary>On the writer thread, within its shared transaction: one group, one small statement per write.</summary>
+    private WriteOutcome[] Commit(SqliteTransaction transaction, List<StateWrite> group)
     {
-        try
-        {
-            _connection ??= SqliteWriter.OpenConnection(_connectionString);
-            return Commit(_connection, group);
-        }
-        catch
-        {
-            // The connection may be left in any state (a transaction open, a broken file handle): start afresh.
-            _connection?.Dispose();
-            _connection = null;
-            throw;
-        }
-    }
-
-    private WriteOutcome[] Commit(SqliteConnection connection, List<StateWrite> group)
-    {
-        GroupStarted();
-        // IMMEDIATE: take the write lock at BEGIN (waiting there if the ledger holds it), not halfway through.
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using var insert = Command(connection, transaction, $"""
+        using var insert = Command(transaction, $"""
             INSERT INTO hot_grain_state (service_id, state_name, grain_id, payload, version, modified_at)
             VALUES (@service_id, @state_name, @grain_id, @payload, 1, {Now})
             ON CONFLICT DO NOTHING
             RETURNING version
             """);
-        using var update = Command(connection, transaction, $"""
+        using var update = Command(transaction, $"""
             UPDATE hot_grain_state SET payload = @payload, version = version + 1, modified_at = {Now}
             WHERE {Key} AND version = @expected
             RETURNING version
             """);
-        using var stored = Command(connection, transaction, $"SELECT version FROM hot_grain_state WHERE {Key}");
+        using var stored = Command(transaction, $"SELECT version FROM hot_grain_state WHERE {Key}");
 
         // In order, each statement seeing the ones before: a state written twice in a group conflicts the second time.
         var outcomes = new WriteOutcome[group.Count];
@@ -107,14 +80,12 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
                 : WriteOutcome.Conflict(StoredVersion(stored, write));
         }
 
-        transaction.Commit();
-        GroupCommitted(group.Count);
         return outcomes;
     }
 
-    private SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private SqliteCommand Command(SqliteTransaction transaction, string sql)
     {
-        var command = connection.CreateCommand();
+        var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         command.Parameters.AddWithValue("@service_id", _serviceId);

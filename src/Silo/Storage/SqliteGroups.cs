@@ -1,11 +1,22 @@
+using Microsoft.Data.Sqlite;
+
 namespace PlateOrleans.Silo.Storage;
 
 /// <summary>
 /// Group commit on a SQLite file's writer thread (<see cref="SqliteWriter"/>): callers add one item each; when its
-/// turn comes, everything added meanwhile (up to a group's size) is written by one call of the write function, in one
-/// transaction, and each caller completes with its own result. A failed group fails only its own callers.
+/// turn comes, everything added meanwhile (up to a group's size) is written by one call of the write function, within
+/// the writer's shared transaction, and each caller completes with its own result once that transaction committed. A
+/// failed group fails only its own callers.
 /// </summary>
-internal sealed class SqliteGroups<TItem, TResult>(SqliteWriter writer, string kind, int maxGroupSize, Func<List<TItem>, TResult[]> write)
+/// <param name="started">Told when a group is taken for a transaction, before it begins.</param>
+/// <param name="committed">Told the size of each group that committed, before its callers hear.</param>
+internal sealed class SqliteGroups<TItem, TResult>(
+    SqliteWriter writer,
+    string kind,
+    int maxGroupSize,
+    Func<SqliteTransaction, List<TItem>, TResult[]> write,
+    Action? started = null,
+    Action<int>? committed = null)
 {
     private readonly Queue<Pending> _queue = new();
     private bool _queuedOnWriter;
@@ -27,34 +38,28 @@ internal sealed class SqliteGroups<TItem, TResult>(SqliteWriter writer, string k
             _queuedOnWriter = true;
         }
 
-        _ = writer.RunAsync(kind, WriteQueued);
+        writer.Join(new Group(this));
         return pending.Completion.Task;
     }
 
-    /// <summary>Takes no more items and writes those added; then runs <paramref name="last"/> on the writer thread.</summary>
-    public Task CloseAsync(Action last)
+    /// <summary>Takes no more items; completes once those added were written (or failed).</summary>
+    public async Task CloseAsync()
     {
         lock (_queue)
         {
             _closed = true;
         }
 
-        return writer.RunAsync(kind, () =>
+        // Each group queues the next behind the file's other work, so wait until none is queued.
+        while (await writer.RunAsync(kind, () => { lock (_queue) { return _queuedOnWriter; } }))
         {
-            while (WriteQueued())
-            {
-            }
-
-            last();
-            return true;
-        });
+        }
     }
 
     /// <summary>
-    /// On the writer thread: writes one group of what is queued, and queues itself again behind the file's other work
-    /// if more arrived. Returns whether it wrote anything.
+    /// Takes the next group off the queue; if more remain, queues the group after it behind the file's other work.
     /// </summary>
-    private bool WriteQueued()
+    private List<Pending> Take()
     {
         var group = new List<Pending>();
         lock (_queue)
@@ -64,37 +69,67 @@ internal sealed class SqliteGroups<TItem, TResult>(SqliteWriter writer, string k
                 group.Add(pending);
             }
 
-            if (group.Count == 0)
-            {
-                _queuedOnWriter = false;
-                return false;
-            }
-        }
-
-        try
-        {
-            var results = write([.. group.Select(p => p.Item)]);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Completion.TrySetResult(results[i]);
-            }
-        }
-        catch (Exception exception)
-        {
-            group.ForEach(p => p.Completion.TrySetException(exception));
-        }
-
-        lock (_queue)
-        {
             if (_queue.Count == 0)
             {
                 _queuedOnWriter = false;
-                return true;
+                return group;
             }
         }
 
-        _ = writer.RunAsync(kind, WriteQueued);
-        return true;
+        writer.Join(new Group(this));
+        return group;
+    }
+
+    private string Kind => kind;
+
+    private TResult[] Write(SqliteTransaction transaction, List<TItem> items) => write(transaction, items);
+
+    private void Started() => started?.Invoke();
+
+    private void Committed(int count) => committed?.Invoke(count);
+
+    /// <summary>One group's turn on the writer: taken when its turn comes, so that it holds all that arrived until then.</summary>
+    private sealed class Group(SqliteGroups<TItem, TResult> groups) : SqliteWriter.IJoiningWork
+    {
+        private List<Pending>? _taken;
+        private TResult[]? _results;
+
+        public string Kind => groups.Kind;
+
+        public void Taken()
+        {
+            _taken = groups.Take();
+            if (_taken.Count > 0)
+            {
+                groups.Started();
+            }
+        }
+
+        public void Run(SqliteTransaction transaction)
+        {
+            if (_taken is { Count: > 0 })
+            {
+                _results = groups.Write(transaction, [.. _taken.Select(p => p.Item)]);
+            }
+        }
+
+        public void Committed()
+        {
+            if (_results is not null)
+            {
+                groups.Committed(_taken!.Count);
+            }
+
+            for (var i = 0; _results is not null && i < _taken!.Count; i++)
+            {
+                _taken[i].Completion.TrySetResult(_results[i]);
+            }
+        }
+
+        public void Failed(Exception exception)
+        {
+            _taken?.ForEach(p => p.Completion.TrySetException(exception));
+        }
     }
 
     private sealed class Pending(TItem item)

@@ -7,8 +7,9 @@ using PlateOrleans.Grains.Ledger;
 namespace PlateOrleans.Silo.Storage;
 
 /// <summary>
-/// The ledger on SQLite: one writer at a time, so a batch is one multi-row INSERT inside a BEGIN IMMEDIATE
-/// transaction. Times are stored as fixed-width UTC ISO 8601 text, whose text order is time order.
+/// The ledger on SQLite: its writes join the shared transaction of the file's one writer thread
+/// (<see cref="SqliteWriter"/>), a BEGIN IMMEDIATE one, so a batch's insert and the read that classifies what it skipped
+/// see one state; a batch is one multi-row INSERT. Times are stored as fixed-width UTC ISO 8601 text, whose text order is time order.
 /// </summary>
 /// <remarks>
 /// Durability: synchronous = FULL, deliberately (it is also SQLite's compiled default, so Orleans' own connections,
@@ -32,11 +33,6 @@ internal sealed class SqliteLedgerDatabase : LedgerDatabase
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private protected override SqliteWriter Writer => SqliteWriter.For(_connectionString);
-
-    // IMMEDIATE takes the write lock at BEGIN: the insert and the read that classifies the skipped entries see one
-    // state, and a busy database is waited for there rather than failing halfway through.
-    internal override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     internal override void InsertReservations(DbCommand command, IReadOnlyList<LedgerEntry> entries)
     {

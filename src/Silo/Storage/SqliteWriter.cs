@@ -8,6 +8,8 @@ namespace PlateOrleans.Silo.Storage;
 /// <summary>
 /// The one thread that writes to a SQLite file for this process: the grain-state group commit, the ledger, the audit
 /// trail and Orleans' own writers (<see cref="SqliteTurns"/>) hand it their work, and it runs one piece at a time.
+/// Work that joins (<see cref="JoinAsync{T}"/>, <see cref="Join"/>) shares one transaction with the joining work queued
+/// beside it: one commit, so one fsync, for all of them.
 /// </summary>
 /// <remarks>
 /// SQLite has one write lock, and Microsoft.Data.Sqlite answers a connection that finds it taken by sleeping 150 ms:
@@ -20,7 +22,8 @@ namespace PlateOrleans.Silo.Storage;
 /// How busy the thread is shows in the meter <see cref="MeterName"/> (<c>dotnet-counters monitor --counters
 /// PlateOrleans.Storage</c>): <c>plateorleans.sqlite.writer.busy</c> counts the seconds spent writing (its rate is the
 /// share of the thread in use; near 1 the file sets the pace), <c>plateorleans.sqlite.writer.wait</c> is how long work
-/// waited for its turn, both by the kind of work (<c>selections</c>, <c>ledger</c>, <c>orleans</c>).
+/// waited for its turn, both by the kind of work (<c>selections</c>, <c>ledger</c>, <c>orleans</c>; <c>commit</c> is
+/// the commit of a shared transaction).
 /// </para>
 /// </remarks>
 internal sealed class SqliteWriter
@@ -36,18 +39,48 @@ internal sealed class SqliteWriter
     private static readonly ConcurrentDictionary<string, SqliteWriter> _writers = new(StringComparer.Ordinal);
     private static readonly TimeSpan _idleFor = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most pieces of joining work one transaction carries (each may be a group of many writes).</summary>
+    private const int MaxJoined = 64;
+
     private readonly string _file;
-    private readonly Queue<Action> _work = new();
+    private readonly string _connectionString;
+    private readonly Queue<Queued> _work = new();
     private bool _running;
 
-    private SqliteWriter(string file) => _file = file;
+    /// <summary>The connection of the shared transactions; used on the writer thread only.</summary>
+    private SqliteConnection? _connection;
 
-    /// <summary>The writer of the file a connection string names.</summary>
+    private SqliteWriter(string file, string connectionString) => (_file, _connectionString) = (file, connectionString);
+
+    /// <summary>
+    /// Work that joins the writer's shared transaction. The writer calls <see cref="Taken"/> when the work's turn
+    /// comes, before the transaction begins; then <see cref="Run"/>, which writes within it and may throw: then only
+    /// its own writes are undone. After the transaction committed the writer calls <see cref="Committed"/>; if it did
+    /// not commit, or <see cref="Run"/> threw, <see cref="Failed"/> (possibly twice, and possibly without
+    /// <see cref="Run"/> having been called).
+    /// </summary>
+    public interface IJoiningWork
+    {
+        string Kind { get; }
+
+        void Taken();
+
+        void Run(SqliteTransaction transaction);
+
+        void Committed();
+
+        void Failed(Exception exception);
+    }
+
+    /// <summary>
+    /// The writer of the file a connection string names. The first caller's connection string (its busy timeout
+    /// included) opens the connection of the shared transactions.
+    /// </summary>
     public static SqliteWriter For(string connectionString)
     {
         var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
         var file = source is "" or ":memory:" || source.StartsWith("file:", StringComparison.Ordinal) ? source : Path.GetFullPath(source);
-        return _writers.GetOrAdd(file, f => new SqliteWriter(f));
+        return _writers.GetOrAdd(file, f => new SqliteWriter(f, connectionString));
     }
 
     /// <summary>
@@ -80,12 +113,8 @@ internal sealed class SqliteWriter
     {
         // Continuations run on the thread pool, never on the writer thread.
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queuedAt = Stopwatch.GetTimestamp();
-        Queue(() =>
+        Queue(new Queued(Stopwatch.GetTimestamp(), kind, null, () =>
         {
-            var startedAt = Stopwatch.GetTimestamp();
-            var tag = new KeyValuePair<string, object?>("kind", kind);
-            _wait.Record(Stopwatch.GetElapsedTime(queuedAt, startedAt).TotalMilliseconds, tag);
             Exception? failure = null;
             var result = default(T);
             try
@@ -97,24 +126,30 @@ internal sealed class SqliteWriter
                 failure = exception;
             }
 
-            // Measured before the caller hears, so that what it reads of the meter includes its own work.
-            _busy.Add(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, tag);
-            if (failure is null)
-            {
-                completion.SetResult(result!);
-            }
-            else
-            {
-                completion.SetException(failure);
-            }
-        });
+            return failure is null ? () => completion.SetResult(result!) : () => completion.SetException(failure);
+        }));
         return completion.Task;
     }
 
     /// <summary>Runs asynchronous work on the writer thread, waiting there for it to finish (the file stays this work's meanwhile).</summary>
     public Task<T> RunToCompletionAsync<T>(string kind, Func<Task<T>> work) => RunAsync(kind, () => work().GetAwaiter().GetResult());
 
-    private void Queue(Action work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer thread within a transaction shared with the joining work queued
+    /// beside it; completes with its result once that transaction committed. If the work throws, its own writes are
+    /// undone and the task fails with that exception; the others' go on.
+    /// </summary>
+    public Task<T> JoinAsync<T>(string kind, Func<SqliteTransaction, T> work)
+    {
+        var joining = new Joining<T>(kind, work);
+        Join(joining);
+        return joining.Completion.Task;
+    }
+
+    /// <summary>Queues work that joins the shared transaction (see <see cref="IJoiningWork"/>).</summary>
+    public void Join(IJoiningWork work) => Queue(new Queued(Stopwatch.GetTimestamp(), work.Kind, work, null));
+
+    private void Queue(Queued work)
     {
         lock (_work)
         {
@@ -133,9 +168,10 @@ internal sealed class SqliteWriter
 
     private void Run()
     {
+        var joining = new List<Queued>(MaxJoined);
         while (true)
         {
-            Action next;
+            Queued next;
             lock (_work)
             {
                 while (_work.Count == 0)
@@ -143,14 +179,133 @@ internal sealed class SqliteWriter
                     if (!Monitor.Wait(_work, _idleFor) && _work.Count == 0)
                     {
                         _running = false;
+                        _connection?.Dispose();
+                        _connection = null;
                         return;
                     }
                 }
 
                 next = _work.Dequeue();
+
+                // Joining work queued together shares a transaction; work alone keeps its place in the order.
+                if (next.Joining is not null)
+                {
+                    joining.Add(next);
+                    while (joining.Count < MaxJoined && _work.TryPeek(out var more) && more.Joining is not null)
+                    {
+                        joining.Add(_work.Dequeue());
+                    }
+                }
             }
 
-            next();
+            if (joining.Count > 0)
+            {
+                RunShared(joining);
+                joining.Clear();
+            }
+            else
+            {
+                Measured(next, next.Alone!)();
+            }
+        }
+    }
+
+    /// <summary>One transaction for all of <paramref name="works"/>, each in a savepoint of its own.</summary>
+    private void RunShared(List<Queued> works)
+    {
+        works.ForEach(work => work.Joining!.Taken());
+        try
+        {
+            _connection ??= OpenConnection(_connectionString);
+
+            // IMMEDIATE: take the write lock at BEGIN (waiting there if another process holds it), not halfway through.
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            foreach (var work in works)
+            {
+                Measured(work, () =>
+                {
+                    transaction.Save("work");
+                    try
+                    {
+                        work.Joining!.Run(transaction);
+                    }
+                    catch (Exception exception)
+                    {
+                        // Undoing the work's own writes must succeed, or the whole transaction is given up below.
+                        transaction.Rollback("work");
+                        transaction.Release("work");
+                        work.Joining!.Failed(exception);
+                        return HearsAfterTheCommit;
+                    }
+
+                    transaction.Release("work");
+                    return HearsAfterTheCommit;
+                });
+            }
+
+            var startedAt = Stopwatch.GetTimestamp();
+            transaction.Commit();
+            _busy.Add(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, new KeyValuePair<string, object?>("kind", "commit"));
+        }
+        catch (Exception exception)
+        {
+            // Nothing of the transaction is kept; the connection may be left in any state: start afresh.
+            _connection?.Dispose();
+            _connection = null;
+            works.ForEach(work => work.Joining!.Failed(exception));
+            return;
+        }
+
+        // Work that failed alone has heard already; Committed does not undo that.
+        works.ForEach(work => work.Joining!.Committed());
+    }
+
+    /// <summary>Runs the work, measured; returns what tells its caller, to be called after the measurement.</summary>
+    private static Action Measured(Queued work, Func<Action> run)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var tag = new KeyValuePair<string, object?>("kind", work.Kind);
+        _wait.Record(Stopwatch.GetElapsedTime(work.QueuedAt, startedAt).TotalMilliseconds, tag);
+        var tell = run();
+
+        // Measured before the caller hears, so that what it reads of the meter includes its own work.
+        _busy.Add(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, tag);
+        return tell;
+    }
+
+    /// <summary>What a joining work's run returns for telling its caller: nothing yet (it hears after the commit).</summary>
+    private static readonly Action HearsAfterTheCommit = () => { };
+
+    private readonly record struct Queued(long QueuedAt, string Kind, IJoiningWork? Joining, Func<Action>? Alone);
+
+    private sealed class Joining<T>(string kind, Func<SqliteTransaction, T> work) : IJoiningWork
+    {
+        private T? _result;
+        private bool _failed;
+
+        // Continuations run on the thread pool, never on the writer thread.
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Kind => kind;
+
+        public void Taken()
+        {
+        }
+
+        public void Run(SqliteTransaction transaction) => _result = work(transaction);
+
+        public void Committed()
+        {
+            if (!_failed)
+            {
+                Completion.TrySetResult(_result!);
+            }
+        }
+
+        public void Failed(Exception exception)
+        {
+            _failed = true;
+            Completion.TrySetException(exception);
         }
     }
 }
