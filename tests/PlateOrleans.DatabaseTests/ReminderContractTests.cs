@@ -43,7 +43,7 @@ public sealed class ReminderContractTests
     [InlineData(Engine.PostgreSql)]
     public async Task RemindersRegisteredByManyGrainsAtOnceAreAllStoredAndEachCanBeRemoved(Engine engine)
     {
-        // On SQLite the upserts that arrive together are committed in one transaction (SqliteReminderUpserts).
+        // The upserts that arrive together are committed in groups (SqliteReminderUpserts, PostgreSqlReminderUpserts).
         var storage = await TestDatabases.CreateAsync(engine, "reminders");
         var serviceId = $"reminders-{Guid.NewGuid():N}";
         var keys = Enumerable.Range(0, 60).Select(i => $"many-{i}-{Guid.NewGuid():N}").ToList();

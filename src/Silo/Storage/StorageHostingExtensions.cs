@@ -48,7 +48,11 @@ public static class StorageHostingExtensions
         });
         if (options.Provider == StorageProvider.Sqlite)
         {
-            silo.Services.TakeSqliteTurns(connectionString);
+            silo.Services.TakeSqliteTurns(connectionString, options.TimeoutSeconds);
+        }
+        else
+        {
+            silo.Services.GroupReminderUpserts(serviceId => new PostgreSqlReminderUpserts(connectionString, serviceId), remove => remove());
         }
 
         return silo;
