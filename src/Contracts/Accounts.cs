@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PlateOrleans.Contracts;
 
 /// <summary>An account as stored: the password only as a hash.</summary>
@@ -77,3 +79,114 @@ public sealed record AuditRecord(
     [property: Id(4)] string? Actor,
     [property: Id(5)] IReadOnlyList<string> Plates,
     [property: Id(6)] string? Detail);
+
+/// <summary>An account, keyed <c>account:{lower-case username}</c> (see <see cref="GrainKeys.Account"/>).</summary>
+[Alias("PlateOrleans.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <remarks>Read on every authenticated request (the security stamp): the activation is the cache, no storage read.</remarks>
+    [ReadOnly, Alias("Get")]
+    Task<AccountRecord?> GetAsync();
+
+    /// <summary>
+    /// Creates the account with a fresh security stamp; <c>username_taken</c> if it exists. Citizens register through
+    /// <see cref="IOwnerGrain.RegisterAsync"/>, which holds their ID number for them.
+    /// </summary>
+    [Alias("Create")]
+    Task<Outcome<AccountRecord>> CreateAsync(AccountRecord account);
+
+    /// <summary>
+    /// Creates the account or replaces its password and role (for the configured first admin); a changed password or
+    /// role gets a new security stamp, so the tokens issued before stop working.
+    /// </summary>
+    [Alias("Upsert")]
+    Task UpsertAsync(AccountRecord account);
+
+    /// <summary>Disables or enables the account with a new security stamp; null when there is no such account.</summary>
+    [Alias("SetDisabled")]
+    Task<AccountRecord?> SetDisabledAsync(bool disabled);
+
+    /// <summary>
+    /// How long a sign-in from this address must wait before its password is even checked (zero: go on), after
+    /// repeated failures: per address, and for the account as a whole from addresses that never signed in to it.
+    /// </summary>
+    [Alias("SignInWait")]
+    Task<TimeSpan> SignInWaitAsync(string address);
+
+    /// <summary>Records how a checked sign-in ended, for <see cref="SignInWaitAsync"/>.</summary>
+    [Alias("RecordSignIn")]
+    Task RecordSignInAsync(string address, bool succeeded);
+}
+
+/// <summary>
+/// Where accounts say they changed (key 0): the API nodes subscribe, keep the accounts they check tokens against, and
+/// drop one when told. Subscriptions are renewed every <see cref="RenewEvery"/> and forgotten after two missed renewals.
+/// </summary>
+[Alias("PlateOrleans.IAccountChangesGrain")]
+public interface IAccountChangesGrain : IGrainWithIntegerKey
+{
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>Subscribes or renews; false when this grain did not know the subscriber (it may have missed changes).</summary>
+    [Alias("Subscribe")]
+    Task<bool> SubscribeAsync(IAccountChangesObserver observer);
+
+    /// <summary>Tells every subscriber, waiting (briefly) for each: the change acts on the next request everywhere.</summary>
+    [Alias("Publish")]
+    Task PublishAsync(string username);
+}
+
+/// <summary>An API node that keeps accounts (see <see cref="IAccountChangesGrain"/>).</summary>
+[Alias("PlateOrleans.IAccountChangesObserver")]
+public interface IAccountChangesObserver : IGrainObserver
+{
+    [Alias("AccountChanged")]
+    Task AccountChangedAsync(string username);
+}
+
+/// <summary>
+/// A person or unit, keyed by ID number or unified social credit code: its vehicles, the one account that holds the
+/// ID number, and its blacklist, which reaches every account the person holds.
+/// </summary>
+[Alias("PlateOrleans.IOwnerGrain")]
+public interface IOwnerGrain : IGrainWithStringKey
+{
+    [ReadOnly, Alias("GetOwner")]
+    Task<OwnerRecord> GetAsync();
+
+    [ReadOnly, Alias("GetVins")]
+    Task<IReadOnlyList<string>> GetVinsAsync();
+
+    /// <summary>The end of the person's blacklist, if one runs or ran.</summary>
+    [ReadOnly, Alias("GetBlacklistedUntil")]
+    Task<DateTimeOffset?> GetBlacklistedUntilAsync();
+
+    [Alias("AddVin")]
+    Task AddVinAsync(string vin);
+
+    [Alias("RemoveVin")]
+    Task RemoveVinAsync(string vin);
+
+    /// <summary>
+    /// Registers a citizen account for this ID number: <c>id_number_taken</c> while another enabled account holds it,
+    /// <c>username_taken</c> when the username exists. One person, one account.
+    /// </summary>
+    [Alias("Register")]
+    Task<Outcome<AccountRecord>> RegisterAsync(AccountRecord account);
+
+    /// <summary>The account was disabled: the ID number is free for the person who showed their ID card at the window.</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string username);
+
+    /// <summary>Enables a disabled account of this person again, unless another enabled account now holds the ID number.</summary>
+    [Alias("Reclaim")]
+    Task<Outcome<AccountRecord>> ReclaimAsync(string username);
+
+    /// <summary>Blacklists until the later of <paramref name="until"/> and the blacklist already running (a deadline passed).</summary>
+    [Alias("Blacklist")]
+    Task BlacklistAsync(DateTimeOffset until);
+
+    /// <summary>Lifts the blacklist (an admin's decision).</summary>
+    [Alias("LiftBlacklist")]
+    Task LiftBlacklistAsync();
+}

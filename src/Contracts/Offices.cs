@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PlateOrleans.Contracts;
 
 /// <summary>The per-office parameters of the selection (DOMAIN.md, Parameters).</summary>
@@ -111,3 +113,41 @@ public sealed record SeriesCounts(
     [property: Id(5)] int Held,
     [property: Id(6)] int Reserved,
     [property: Id(7)] int Issued);
+
+/// <summary>An office (车管所), keyed by its 6-digit division code: settings, notice and pool publication.</summary>
+[Alias("PlateOrleans.IOfficeGrain")]
+public interface IOfficeGrain : IGrainWithStringKey
+{
+    /// <remarks>Interleaves with everything: the pool asks for it while the office may be waiting on the pool.</remarks>
+    [AlwaysInterleave, Alias("Get")]
+    Task<OfficeSnapshot?> GetAsync();
+
+    /// <summary>
+    /// The office, for a selection that keeps it (<paramref name="watcher"/>, an <see cref="ISelectionFlow"/>): every
+    /// change is pushed to it until it stops watching.
+    /// </summary>
+    [AlwaysInterleave, Alias("Watch")]
+    Task<OfficeSnapshot?> WatchAsync(GrainId watcher);
+
+    [AlwaysInterleave, OneWay, Alias("Unwatch")]
+    Task UnwatchAsync(GrainId watcher);
+
+    /// <summary>Creates or updates the office; the settings must already be valid.</summary>
+    [Alias("Put")]
+    Task<OfficeSnapshot> PutAsync(OfficeSettings settings);
+
+    /// <summary>Publishes the pool; the publication must already be valid.</summary>
+    [Alias("PublishPool")]
+    Task<Outcome<OfficeSnapshot>> PublishPoolAsync(PoolPublication publication);
+}
+
+/// <summary>The list of offices (one instance, key 0).</summary>
+[Alias("PlateOrleans.IOfficeRegistryGrain")]
+public interface IOfficeRegistryGrain : IGrainWithIntegerKey
+{
+    [Alias("Add")]
+    Task AddAsync(string officeCode);
+
+    [ReadOnly, Alias("GetCodes")]
+    Task<IReadOnlyList<string>> GetCodesAsync();
+}

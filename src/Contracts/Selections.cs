@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PlateOrleans.Contracts;
 
 /// <summary>Who is asking, as the API knows it from the token.</summary>
@@ -130,4 +132,61 @@ public sealed record SelectionReply(
     public static implicit operator SelectionReply(SmsCodeSent sms) => new(null, sms, null);
 
     public static implicit operator SelectionReply(PlateError error) => new(null, null, error);
+}
+
+/// <summary>The steps common to a formal selection and a simulation.</summary>
+[Alias("PlateOrleans.ISelectionFlow")]
+public interface ISelectionFlow : IGrainWithStringKey
+{
+    /// <summary>Runs one step; a repeated <paramref name="idempotencyKey"/> answers the first reply again.</summary>
+    [Alias("Execute")]
+    Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey);
+
+    [Alias("Read")]
+    Task<SelectionReply> ReadAsync(Caller caller);
+
+    /// <summary>The office changed (pushed by the office to the selections that watch it).</summary>
+    /// <remarks>Interleaves: it only replaces what the selection keeps, and the office may be waiting on this selection's pool.</remarks>
+    [AlwaysInterleave, Alias("OfficeChanged")]
+    Task OfficeChangedAsync(OfficeSnapshot office);
+
+    /// <summary>The blacklist of the person <paramref name="idNumber"/> changed (pushed by the person to their vehicles' selections).</summary>
+    /// <remarks>Interleaves: a lapse blacklists from inside this selection's own step.</remarks>
+    [AlwaysInterleave, Alias("BlacklistChanged")]
+    Task BlacklistChangedAsync(string idNumber, DateTimeOffset? blacklistedUntil);
+}
+
+/// <summary>One vehicle's formal selection, keyed by VIN.</summary>
+[Alias("PlateOrleans.ISelectionSessionGrain")]
+public interface ISelectionSessionGrain : ISelectionFlow
+{
+    /// <summary>The stage, or null when the vehicle never entered.</summary>
+    [Alias("GetStage")]
+    Task<SelectionStage?> GetStageAsync();
+
+    /// <summary>
+    /// The plate was exchanged at the office's window (an operator's step): the number is issued and the selection is
+    /// <see cref="SelectionStage.Exchanged"/>. Again for an exchanged selection: the same view.
+    /// </summary>
+    [Alias("Exchange")]
+    Task<SelectionReply> ExchangeAsync(string operatorUsername);
+
+    /// <summary>
+    /// The vehicle's record changed: a new owner (the selection follows the vehicle to them) or a new phone on record
+    /// (the next code goes there).
+    /// </summary>
+    [Alias("VehicleChanged")]
+    Task VehicleChangedAsync(VehicleRecord vehicle);
+}
+
+/// <summary>The grain key of a user's practice run of a vehicle (<see cref="ISimulationSessionGrain"/>).</summary>
+public static class SimulationKeys
+{
+    public static string Of(string vin, string username) => $"{vin}|{username}";
+}
+
+/// <summary>A practice run for one user and vehicle (key <see cref="SimulationKeys.Of"/>): nothing held, nothing kept.</summary>
+[Alias("PlateOrleans.ISimulationSessionGrain")]
+public interface ISimulationSessionGrain : ISelectionFlow
+{
 }

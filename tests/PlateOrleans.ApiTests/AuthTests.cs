@@ -261,13 +261,13 @@ public sealed class AuthTests(ApiFactory factory)
         // About one person's ID number in 31 also passes as a credit code (its last character happens to be the
         // credit check): take one that does not, or "a unit with a person's ID number" would register.
         var person = NewIdNumber();
-        while (PlateOrleans.Grains.Identity.IdNumbers.IsValidCreditCode(person))
+        while (PlateOrleans.Contracts.Formats.IdNumbers.IsValidCreditCode(person))
         {
             person = NewIdNumber();
         }
 
         var wrongCheck = person[..17] + (person[17] == '0' ? '1' : '0');
-        var credit = PlateOrleans.Grains.Identity.IdNumbers.CreditWithCheck($"911301{Next():00000000000}");
+        var credit = PlateOrleans.Contracts.Formats.IdNumbers.CreditWithCheck($"911301{Next():00000000000}");
         object Body(string field, string? value, string userType = "owner")
         {
             var body = new Dictionary<string, string?>
@@ -290,7 +290,7 @@ public sealed class AuthTests(ApiFactory factory)
             ("a phone not starting with 1", Body("phone", "23712345678"), "phone"),
             ("a phone with letters", Body("phone", "1371234567a"), "phone"),
             ("an ID number with a wrong check digit", Body("idNumber", wrongCheck), "idNumber"),
-            ("an ID number with an impossible birth date", Body("idNumber", PlateOrleans.Grains.Identity.IdNumbers.PersonWithCheck("13010219901301123")), "idNumber"),
+            ("an ID number with an impossible birth date", Body("idNumber", PlateOrleans.Contracts.Formats.IdNumbers.PersonWithCheck("13010219901301123")), "idNumber"),
             ("a unit with a person's ID number", Body("idNumber", person, "unit"), "idNumber"),
             ("a person with a unit's credit code", Body("idNumber", credit), "idNumber"),
             ("a unit credit code with a wrong check", Body("idNumber", credit[..17] + (credit[17] == '0' ? '1' : '0'), "unit"), "idNumber"),

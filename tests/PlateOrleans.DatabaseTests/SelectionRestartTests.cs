@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Silo.Storage;
 using PlateOrleans.Testing;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Silo.Hosting;
 

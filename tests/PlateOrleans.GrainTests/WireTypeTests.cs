@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;
 using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Contracts;
 
 namespace PlateOrleans.GrainTests;
 

@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 using Xunit;
 
 namespace PlateOrleans.Testing;

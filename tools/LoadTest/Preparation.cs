@@ -1,4 +1,5 @@
 using System.Globalization;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.LoadTest;
 
@@ -152,8 +153,8 @@ public sealed class Preparation(LoadApi api, LoadOptions options)
         return new Person(
             Username: $"load{_run}{number}".ToLowerInvariant(),
             Phone: $"19{_phoneBlock:D3}{number}",
-            IdNumber: Identities.PersonId($"{_division}{born:yyyyMMdd}{i % 1000:D3}"),
+            IdNumber: IdNumbers.PersonWithCheck($"{_division}{born:yyyyMMdd}{i % 1000:D3}"),
             // 17 characters: maker, the run, the applicant; the ninth is the check digit's place.
-            Vin: Identities.Vin($"LLT{_run[..5]}0{number}00"));
+            Vin: Vin.WithCheckDigit($"LLT{_run[..5]}0{number}00"));
     }
 }

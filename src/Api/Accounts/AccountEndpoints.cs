@@ -3,9 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
-using PlateOrleans.Grains.Selection;
-using PlateOrleans.Grains.Vehicles;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Accounts;
 
@@ -154,7 +152,7 @@ public static partial class AccountEndpoints
             account.Username,
             account.UserType,
             account.OfficeCode,
-            account.Phone is null ? null : SelectionRules.MaskPhone(account.Phone),
+            account.Phone is null ? null : Phones.Mask(account.Phone),
             [account.Role.ToString().ToLowerInvariant()],
             blacklisted));
     }

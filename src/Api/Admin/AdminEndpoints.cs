@@ -6,8 +6,7 @@ using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Admin;
 

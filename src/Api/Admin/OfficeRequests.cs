@@ -3,8 +3,7 @@ using System.Text.RegularExpressions;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Offices;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Admin;
 

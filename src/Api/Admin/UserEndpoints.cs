@@ -1,7 +1,7 @@
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Selection;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -9,7 +9,7 @@ namespace PlateOrleans.Api.Admin;
 public sealed record UserSummary(string Username, string Role, string? OfficeCode, UserType? UserType, string? Phone, bool Disabled, DateTimeOffset CreatedAt)
 {
     public static UserSummary Of(AccountRecord a) => new(
-        a.Username, a.Role.ToString().ToLowerInvariant(), a.OfficeCode, a.UserType, a.Phone is null ? null : SelectionRules.MaskPhone(a.Phone), a.Disabled, a.CreatedAt);
+        a.Username, a.Role.ToString().ToLowerInvariant(), a.OfficeCode, a.UserType, a.Phone is null ? null : Phones.Mask(a.Phone), a.Disabled, a.CreatedAt);
 }
 
 public sealed record DisabledRequest(bool? Disabled);

@@ -3,8 +3,7 @@ using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Selections;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Plates;
-using PlateOrleans.Grains.Selection;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -36,7 +35,7 @@ public static class WindowEndpoints
         var errors = new FieldErrors()
             .Check(body.Plate is not null || body.VoucherCode is not null, "plate", "请提供号牌号码或预选号凭证号。")
             .Check(body.Plate is null || PlateSerials.IsNevPlate(body.Plate), "plate", "号牌号码格式不正确。")
-            .Check(body.VoucherCode is null || SelectionRules.IsVoucherCode(body.VoucherCode), "voucherCode", "凭证号为 12 位字母和数字。");
+            .Check(body.VoucherCode is null || VoucherCodes.IsVoucherCode(body.VoucherCode), "voucherCode", "凭证号为 12 位字母和数字。");
         if (errors.Any)
         {
             return errors.ToResult();

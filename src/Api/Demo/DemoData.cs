@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Demo;
 

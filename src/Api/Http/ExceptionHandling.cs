@@ -6,7 +6,6 @@ using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Ledger;
 
 namespace PlateOrleans.Api.Http;
 

@@ -1,6 +1,5 @@
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Offices;
 
 namespace PlateOrleans.Api.Offices;
 

@@ -3,8 +3,7 @@ using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
-using PlateOrleans.Grains.Selection;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Api.Selections;
 
@@ -122,7 +121,7 @@ public static class SelectionEndpoints
     }
 
     private static ISelectionFlow Flow(IGrainFactory grains, string vin, Caller caller, bool simulation) => simulation
-        ? grains.Get<ISimulationSessionGrain>(SimulationSessionGrain.Key(vin, caller.Username))
+        ? grains.Get<ISimulationSessionGrain>(SimulationKeys.Of(vin, caller.Username))
         : grains.Get<ISelectionSessionGrain>(vin);
 
     private static IResult? CheckVin(string vin) =>

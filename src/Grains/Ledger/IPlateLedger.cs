@@ -67,11 +67,3 @@ public interface IPlateLedger
     /// <summary>Every row of an office, live or not, oldest first: for operators and exports.</summary>
     Task<IReadOnlyList<LedgerEntry>> ListByOfficeAsync(string officeCode, CancellationToken cancellationToken = default);
 }
-
-/// <summary>
-/// The ledger's store did not answer; the caller should fail cleanly (503) and may retry. It crosses grain calls (a
-/// grain that could not write its audit trail fails with it), so it is serializable and carries the cause as text only:
-/// database exceptions are not.
-/// </summary>
-[GenerateSerializer, Alias("PlateOrleans.LedgerUnavailableException")]
-public sealed class LedgerUnavailableException(string message) : Exception(message);

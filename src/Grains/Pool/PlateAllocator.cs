@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.Grains.Pool;
 

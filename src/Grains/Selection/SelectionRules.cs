@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Offices;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Grains.Vehicles;
 
 namespace PlateOrleans.Grains.Selection;
@@ -23,8 +23,6 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     /// <summary>How long past the auto-confirm moment its number stays held, so a late timer still finds it.</summary>
     public static readonly TimeSpan AutoConfirmHoldGrace = TimeSpan.FromMinutes(5);
 
-    private const string VoucherAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    private const int VoucherLength = 12;
     private readonly List<SelectionEvent> _events = [];
 
     public SelectionState State => state;
@@ -307,7 +305,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
             _events.Add(new SelectionEvent.CodeSent(now, phone, code));
         }
 
-        return new SmsCodeSent(MaskPhone(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, simulation, now);
+        return new SmsCodeSent(Phones.Mask(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, simulation, now);
     }
 
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset moment) =>
@@ -759,13 +757,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     }
 
     /// <summary>Whether a text could be a voucher code (the window types it from the printed voucher).</summary>
-    public static bool IsVoucherCode(string text) => text.Length == VoucherLength && text.All(VoucherAlphabet.Contains);
-
-    private static string NewVoucherCode() => RandomNumberGenerator.GetString(VoucherAlphabet, VoucherLength);
-
-    /// <summary>138****0000.</summary>
-    public static string MaskPhone(string? phone) =>
-        phone is { Length: 11 } ? $"{phone[..3]}****{phone[7..]}" : "****";
+    private static string NewVoucherCode() => RandomNumberGenerator.GetString(VoucherCodes.Alphabet, VoucherCodes.Length);
 
     private string HashCode(string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{state.Vin}:{code}")));

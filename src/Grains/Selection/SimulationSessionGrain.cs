@@ -11,9 +11,6 @@ public sealed class SimulationSessionGrain(TimeProvider time) : SelectionGrainBa
 {
     private readonly SelectionState _state = new();
 
-    /// <summary>The grain key of a user's simulation of a vehicle.</summary>
-    public static string Key(string vin, string username) => $"{vin}|{username}";
-
     protected override SelectionState State => _state;
 
     protected override bool IsSimulation => true;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Contracts;
 
 namespace PlateOrleans.Silo.Storage;
 

@@ -1,4 +1,4 @@
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.UnitTests.Identity;
 

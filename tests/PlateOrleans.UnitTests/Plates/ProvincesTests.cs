@@ -1,4 +1,4 @@
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.UnitTests.Plates;
 

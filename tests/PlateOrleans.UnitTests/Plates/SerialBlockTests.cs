@@ -1,5 +1,5 @@
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.UnitTests.Plates;
 

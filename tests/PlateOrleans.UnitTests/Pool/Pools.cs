@@ -30,7 +30,7 @@ internal static class Pools
     /// <summary>Every plate of a small D series, with the prefix.</summary>
     public static IEnumerable<string> PlatesOf(string pattern)
     {
-        var block = Grains.Plates.SerialBlock.TryParse(pattern, PlateKind.Small, pattern[0], out var error)
+        var block = Contracts.Formats.SerialBlock.TryParse(pattern, PlateKind.Small, pattern[0], out var error)
             ?? throw new ArgumentException(error, nameof(pattern));
         return Enumerable.Range(0, block.Count).Select(i => Prefix + block.SerialAt(i));
     }

@@ -1,4 +1,5 @@
 using PlateOrleans.Grains.Ledger;
+using PlateOrleans.Contracts;
 
 namespace PlateOrleans.UnitTests.Pool;
 

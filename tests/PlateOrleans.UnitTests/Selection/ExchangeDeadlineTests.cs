@@ -2,6 +2,7 @@ using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Selection;
 using static PlateOrleans.UnitTests.Selection.SelectionWorld;
+using PlateOrleans.Contracts.Formats;
 
 namespace PlateOrleans.UnitTests.Selection;
 
@@ -44,7 +45,7 @@ public sealed class ExchangeDeadlineTests
     {
         var (world, selected) = await ConfirmedAsync();
 
-        Assert.True(SelectionRules.IsVoucherCode(selected.VoucherCode!));
+        Assert.True(VoucherCodes.IsVoucherCode(selected.VoucherCode!));
         Assert.Equal(selected.VoucherCode, (await world.Ledger.LiveByVinAsync(world.Vehicle.Vin))!.VoucherCode);
         Assert.Equal(world.Vehicle.Vin, (await world.Ledger.FindLiveAsync(OfficeCode, null, selected.VoucherCode))!.Vin);
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Identity;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Selection;

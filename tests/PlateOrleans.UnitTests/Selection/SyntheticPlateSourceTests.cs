@@ -1,5 +1,5 @@
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Plates;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Selection;
 

@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Plates;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// NEV plate numbers (GA 36-2018): 8 characters, the office prefix (province character and office letter) then a

@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Vehicles;
+namespace PlateOrleans.Contracts;
 
 /// <summary>Which vehicles may pre-select an NEV plate: new-energy vehicles whose plate kind is small or large car.</summary>
 public static class Eligibility

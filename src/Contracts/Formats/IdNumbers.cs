@@ -1,7 +1,6 @@
 using System.Globalization;
-using PlateOrleans.Grains.Plates;
 
-namespace PlateOrleans.Grains.Identity;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// The two 18-character identity numbers of the platform: a resident ID number (GB 11643: division code, birth date,

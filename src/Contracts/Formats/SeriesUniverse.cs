@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Plates;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// Every published number of one series (plate kind and energy letter) of an office, as one index space made of its

@@ -1,4 +1,4 @@
-namespace PlateOrleans.Grains.Identity;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// Vehicle identification numbers (GB 16735, ISO 3779): 17 characters, digits and capital letters without I, O, Q,

@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Offices;
+namespace PlateOrleans.Contracts;
 
 /// <summary>
 /// The clock rules of an office: maintenance, the opening date, daily hours in local time. All of mainland China keeps

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PlateOrleans.Grains.Plates;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// The provinces of the mainland, their plate character, the first two digits of their division codes,

@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Plates;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// A published block of serials: a 6-character pattern in which <c>#</c> stands for any digit, e.g. <c>D0####</c>

@@ -1,6 +1,4 @@
-using PlateOrleans.Contracts;
-
-namespace PlateOrleans.Grains.Plates;
+namespace PlateOrleans.Contracts.Formats;
 
 /// <summary>
 /// The energy letters of NEV serials, in the order offices open them as ranges run out:
