@@ -11,6 +11,21 @@ public interface IRandomSource
 }
 
 /// <summary>
+/// Uniform integers from <see cref="RandomNumberGenerator"/> one call at a time: thread-safe and holding nothing, for the
+/// few numbers a selection needs (its SMS code, its voucher code).
+/// </summary>
+public sealed class SystemRandomSource : IRandomSource
+{
+    public static readonly SystemRandomSource Instance = new();
+
+    private SystemRandomSource()
+    {
+    }
+
+    public int Next(int maxExclusive) => RandomNumberGenerator.GetInt32(maxExclusive);
+}
+
+/// <summary>
 /// Uniform integers from <see cref="RandomNumberGenerator"/>, read 4 KiB at a time so that a draw of ten numbers costs
 /// no system call, and reduced to a range without bias (Lemire's multiply-and-reject). Not thread-safe: one per grain.
 /// </summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Pool;
 
 namespace PlateOrleans.Grains.Selection;
 
@@ -289,7 +290,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     private Task<SelectionRules> GetRulesAsync(OfficeSnapshot office)
     {
-        _rules ??= new SelectionRules(State, CreatePlateSource(office), time, IsSimulation);
+        _rules ??= new SelectionRules(State, CreatePlateSource(office), time, IsSimulation, SystemRandomSource.Instance);
         return Task.FromResult(_rules);
     }
 

@@ -3,7 +3,7 @@ using System.Text;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Offices;
 using PlateOrleans.Contracts.Formats;
-using PlateOrleans.Grains.Vehicles;
+using PlateOrleans.Grains.Pool;
 
 namespace PlateOrleans.Grains.Selection;
 
@@ -18,7 +18,7 @@ public sealed record EntryFacts(OfficeSnapshot? Office, VehicleRecord? Vehicle, 
 /// so a lapsed batch reads as gone and a passed auto-confirm moment is acted on at the next call.
 /// Steps return a reply (a view or the rule broken); what the outside must hear of is left in <see cref="TakeEvents"/>.
 /// </summary>
-public sealed class SelectionRules(SelectionState state, IPlateSource plates, TimeProvider time, bool simulation)
+public sealed class SelectionRules(SelectionState state, IPlateSource plates, TimeProvider time, bool simulation, IRandomSource random)
 {
     /// <summary>How long past the auto-confirm moment its number stays held, so a late timer still finds it.</summary>
     public static readonly TimeSpan AutoConfirmHoldGrace = TimeSpan.FromMinutes(5);
@@ -288,7 +288,7 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
 
         var now = Now;
         var rules = state.Rules;
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var code = random.Next(1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var sms = new SmsChallenge(
             CodeHash: HashCode(code),
             SentAt: now,
@@ -757,7 +757,14 @@ public sealed class SelectionRules(SelectionState state, IPlateSource plates, Ti
     }
 
     /// <summary>Whether a text could be a voucher code (the window types it from the printed voucher).</summary>
-    private static string NewVoucherCode() => RandomNumberGenerator.GetString(VoucherCodes.Alphabet, VoucherCodes.Length);
+    private string NewVoucherCode() =>
+        string.Create(VoucherCodes.Length, random, static (chars, source) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+            {
+                chars[i] = VoucherCodes.Alphabet[source.Next(VoucherCodes.Alphabet.Length)];
+            }
+        });
 
     private string HashCode(string code) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{state.Vin}:{code}")));

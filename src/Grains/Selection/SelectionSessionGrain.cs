@@ -124,7 +124,7 @@ public sealed class SelectionSessionGrain(
         {
             work.Add(e switch
             {
-                SelectionEvent.CodeSent c => sms.SendAsync(c.Phone, $"【机动车选号】您的验证码为 {c.Code}，{State.Rules.SmsCodeSeconds / 60} 分钟内有效，请勿告诉他人。"),
+                SelectionEvent.CodeSent c => sms.SendAsync(c.Phone, SmsTexts.Code(c.Code, State.Rules.SmsCodeSeconds)),
                 SelectionEvent.Drew d => Audit(d.At, AuditKinds.Draw, State.ApplicantUsername, d.Plates, $"batch {d.Batch}{(d.ExcludeFour ? ", exclude 4" : "")}"),
                 SelectionEvent.BackedUp b => Audit(b.At, AuditKinds.Backup, State.ApplicantUsername, [b.Plate]),
                 SelectionEvent.Confirmed c => ConfirmedAsync(c),
@@ -146,8 +146,7 @@ public sealed class SelectionSessionGrain(
             return work;
         }
 
-        var text = $"【机动车选号】您预选的号牌 {lapsed.Plate} 逾期未办理换牌，已退回号池；{until:yyyy-MM-dd} 前您不能网上预选号牌。";
-        return Task.WhenAll(work, sms.SendAsync(lapsed.Phone, text));
+        return Task.WhenAll(work, sms.SendAsync(lapsed.Phone, SmsTexts.Lapsed(lapsed.Plate, until)));
     }
 
     private Task ConfirmedAsync(SelectionEvent.Confirmed confirmed)
@@ -160,8 +159,7 @@ public sealed class SelectionSessionGrain(
             return work;
         }
 
-        var text = $"【机动车选号】您已成功预选号牌 {selected.Plate}（{(byUser ? "本人确认" : "系统自动确认")}），请于 {selected.ExchangeBy:yyyy-MM-dd} 前到车管所办理换牌，逾期将被列入黑名单。凭证号 {selected.VoucherCode}。";
-        return Task.WhenAll(work, sms.SendAsync(confirmed.Phone, text));
+        return Task.WhenAll(work, sms.SendAsync(confirmed.Phone, SmsTexts.Confirmed(selected)));
     }
 
     private Task Audit(DateTimeOffset at, string kind, string? actor, IReadOnlyList<string> plates, string? detail = null) =>

@@ -40,7 +40,7 @@ internal sealed class SelectionWorld
 
     public static readonly string StrangerId = IdNumbers.PersonWithCheck("13010419850505234");
 
-    public SelectionWorld(OfficeRules? rules = null, PoolPublication? publication = null)
+    public SelectionWorld(OfficeRules? rules = null, PoolPublication? publication = null, IRandomSource? random = null)
     {
         publication ??= new PoolPublication([
             new SeriesBlocks(PlateKind.Small, 'D', ["D0####"]),
@@ -64,7 +64,7 @@ internal sealed class SelectionWorld
             OfficeCode = OfficeCode,
             IdNumber = OwnerId,
         };
-        Rules = new SelectionRules(State, Pool, Time, simulation: false);
+        Rules = new SelectionRules(State, Pool, Time, simulation: false, random ?? SystemRandomSource.Instance);
     }
 
     public SelectionRules Rules { get; }

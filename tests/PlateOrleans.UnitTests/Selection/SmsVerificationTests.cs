@@ -1,4 +1,5 @@
 using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Selection;
 using static PlateOrleans.UnitTests.Selection.SelectionWorld;
 
@@ -7,9 +8,9 @@ namespace PlateOrleans.UnitTests.Selection;
 /// <summary>Identity verification: code validity, resend cooldown, confirm countdown, wrong-try limit.</summary>
 public sealed class SmsVerificationTests
 {
-    private static SelectionWorld AtVerification()
+    private static SelectionWorld AtVerification(IRandomSource? random = null)
     {
-        var world = new SelectionWorld();
+        var world = new SelectionWorld(random: random);
         Succeeds(world.Enter());
         Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
         Succeeds(world.Rules.Start());
@@ -32,6 +33,16 @@ public sealed class SmsVerificationTests
         Assert.Equal(now.AddSeconds(5), sent.ConfirmEnabledAt);
         Assert.Equal(now.AddMinutes(5), sent.ExpiresAt);
         Assert.False(sent.Simulated);
+    }
+
+    [Fact]
+    public void TheCodeComesFromTheRandomSourceTheRulesAreGiven()
+    {
+        var world = AtVerification(new FixedRandom(42));
+
+        world.Rules.SendSmsCode();
+
+        Assert.Equal("000042", world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single().Code);
     }
 
     [Fact]
@@ -182,5 +193,11 @@ public sealed class SmsVerificationTests
         var code = SentCode(world.Rules);
 
         Assert.DoesNotContain(code, world.State.Sms!.CodeHash, StringComparison.Ordinal);
+    }
+
+    /// <summary>Always the same number (within the range asked for).</summary>
+    private sealed class FixedRandom(int value) : IRandomSource
+    {
+        public int Next(int maxExclusive) => value % maxExclusive;
     }
 }
