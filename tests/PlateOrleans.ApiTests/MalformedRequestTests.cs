@@ -463,6 +463,11 @@ public sealed class MalformedRequestTests(ApiFactory factory)
             await findings.Invalid($"Idempotency-Key with {what}", citizen.Client.SendAsync(request), "Idempotency-Key");
         }
 
+        // Two keys: which one would a retry be matched by?
+        var twice = new HttpRequestMessage(HttpMethod.Post, SelectionPath(vin, "draws")) { Content = JsonContent.Create(new { excludeFour = false }) };
+        Assert.True(twice.Headers.TryAddWithoutValidation("Idempotency-Key", ["retry-1", "retry-2"]));
+        await findings.Invalid("two Idempotency-Keys", citizen.Client.SendAsync(twice), "Idempotency-Key");
+
         findings.AssertNone();
         Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
         // The longest key allowed works.

@@ -38,8 +38,8 @@ public sealed class FieldErrors
             Errors = ToDictionary(),
         };
 
-    public IResult ToResult() => Problems.Result(ToError());
+    public Problems.ProblemResult ToResult() => Problems.Result(ToError());
 
     /// <summary>A body that was required and not sent.</summary>
-    public static IResult MissingBody() => new FieldErrors().Check(false, "body", "请求内容不能为空。").ToResult();
+    public static Problems.ProblemResult MissingBody() => new FieldErrors().Check(false, "body", "请求内容不能为空。").ToResult();
 }

@@ -80,10 +80,10 @@ public static class Problems
     public static ProblemDetails Create(string code, string detail) => Create(new PlateError(code, detail));
 
     /// <summary>An <see cref="IResult"/> for a broken rule, with <c>Retry-After</c> where one applies.</summary>
-    public static IResult Result(PlateError error) => new ProblemResult(error);
+    public static ProblemResult Result(PlateError error) => new(error);
 
     /// <summary>A validation error naming its fields.</summary>
-    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
+    public static ProblemResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
         Result(new PlateError(ErrorCodes.ValidationFailed, "请求参数有误：" + string.Join("；", errors.SelectMany(e => e.Value))) { Errors = errors });
 
     private static void Add(ProblemDetails problem, string name, object? value)
@@ -95,7 +95,7 @@ public static class Problems
     }
 
     /// <summary>Writes the problem through the app's problem details service, so every error looks the same.</summary>
-    private sealed class ProblemResult(PlateError error) : IResult, IStatusCodeHttpResult
+    public sealed class ProblemResult(PlateError error) : IResult, IStatusCodeHttpResult
     {
         public int? StatusCode => StatusOf(error.Code);
 

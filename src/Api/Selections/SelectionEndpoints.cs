@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Primitives;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Selections;
 
@@ -16,9 +19,20 @@ public sealed record DrawRequest(bool? ExcludeFour);
 
 public sealed record PlateRequest(string? Plate);
 
+/// <summary>What every step of a selection is called with: the vehicle, the caller, and the idempotency key.</summary>
+public readonly record struct Step(HttpContext Http, IGrainFactory Grains, string Vin)
+{
+    /// <summary>
+    /// The <c>Idempotency-Key</c> header as sent. Read whole rather than bound with <c>[FromHeader]</c>, which joins two
+    /// keys into one (and drops empty ones into an array): a request with two keys is refused, since a retry carrying
+    /// either one must not be taken for another request.
+    /// </summary>
+    public StringValues IdempotencyKeys => Http.Request.Headers[SelectionEndpoints.IdempotencyHeader];
+}
+
 /// <summary>
 /// The selection flow over HTTP, keyed by VIN: the formal selection under <c>/selections</c> and the practice run
-/// under <c>/simulations</c>, with the same sub-paths and views. Every POST accepts an <c>Idempotency-Key</c>.
+/// under <c>/simulations</c>, with the same sub-paths, views and handlers. Every POST accepts an <c>Idempotency-Key</c>.
 /// </summary>
 public static class SelectionEndpoints
 {
@@ -27,105 +41,19 @@ public static class SelectionEndpoints
 
     public static IEndpointRouteBuilder MapSelections(this IEndpointRouteBuilder app)
     {
-        MapFlow(app.MapGroup("/api/v1/selections/{vin}").WithTags("Formal selection"), simulation: false);
-        MapFlow(app.MapGroup("/api/v1/simulations/{vin}").WithTags("Simulation"), simulation: true);
+        var formal = app.MapGroup("/api/v1/selections/{vin}").WithTags("Formal selection").RequireAuthorization();
+        // The steps that write (every POST of a formal selection) are refused early when the process is overloaded.
+        ((IEndpointConventionBuilder)formal).Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post)))
+            {
+                endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimiting.WritesPolicy));
+            }
+        });
+        new Flow(Simulation: false).Map(formal);
+        new Flow(Simulation: true).Map(app.MapGroup("/api/v1/simulations/{vin}").WithTags("Simulation").RequireAuthorization());
         return app;
     }
-
-    private static void MapFlow(RouteGroupBuilder flow, bool simulation)
-    {
-        flow.RequireAuthorization();
-        var name = simulation ? "Simulation" : "Selection";
-        if (!simulation)
-        {
-            // The steps that write (every POST of a formal selection) are refused early when the process is overloaded.
-            ((IEndpointConventionBuilder)flow).Add(endpoint =>
-            {
-                if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post)))
-                {
-                    endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimiting.WritesPolicy));
-                }
-            });
-        }
-
-        flow.MapPost("", (HttpContext http, IGrainFactory grains, string vin) =>
-                Run(http, grains, vin, simulation, new SelectionCommand.Enter()))
-            .WithName($"Enter{name}").WithSummary("Enters (starts or resumes) the selection; answers the stage to continue at.")
-            .Produces<SelectionView>().ProducesProblem(403).ProducesProblem(409).ProducesProblem(503);
-
-        flow.MapGet("", async (HttpContext http, IGrainFactory grains, string vin) =>
-                CheckVin(vin) ?? ToResult(await Flow(grains, vin, http.User.ToCaller(), simulation).ReadAsync(http.User.ToCaller()), StatusCodes.Status200OK))
-            .WithName($"Get{name}").WithSummary("The Selection view.")
-            .Produces<SelectionView>().ProducesProblem(403).ProducesProblem(404);
-
-        flow.MapPost("/info-confirmation", (HttpContext http, IGrainFactory grains, string vin, InfoConfirmationRequest? body) =>
-                body?.NoticeVersion is { Length: > 0 and <= 64 } version
-                    ? Run(http, grains, vin, simulation, new SelectionCommand.ConfirmInfo(version))
-                    : Task.FromResult(new FieldErrors().Check(false, "noticeVersion", "请提供所阅读业务须知的版本。").ToResult()))
-            .WithName($"ConfirmInfo{name}").WithSummary("Confirms the vehicle and office information and accepts the notice version.")
-            .Produces<SelectionView>().ProducesProblem(400).ProducesProblem(409);
-
-        flow.MapPost("/start", (HttpContext http, IGrainFactory grains, string vin) =>
-                Run(http, grains, vin, simulation, new SelectionCommand.Start()))
-            .WithName($"Start{name}").WithSummary("Starts the selection: on to identity verification.")
-            .Produces<SelectionView>().ProducesProblem(409);
-
-        flow.MapPost("/sms-code", (HttpContext http, IGrainFactory grains, string vin) =>
-                Run(http, grains, vin, simulation, new SelectionCommand.SendSmsCode()))
-            .WithName($"SendSmsCode{name}").WithSummary("Sends a verification code to the account's phone (a simulation sends none).")
-            .Produces<SmsCodeSent>(StatusCodes.Status202Accepted).ProducesProblem(409).ProducesProblem(429);
-
-        flow.MapPost("/verification", (HttpContext http, IGrainFactory grains, string vin, VerificationRequest? body) =>
-                body?.Code is { Length: > 0 and <= 16 } code
-                    ? Run(http, grains, vin, simulation, new SelectionCommand.Verify(code))
-                    : Task.FromResult(new FieldErrors().Check(false, "code", "请输入 6 位验证码。").ToResult()))
-            .WithName($"Verify{name}").WithSummary("Checks the verification code: on to drawing.")
-            .Produces<SelectionView>().ProducesProblem(400).ProducesProblem(409).ProducesProblem(410).ProducesProblem(425).ProducesProblem(429);
-
-        flow.MapPost("/draws", (HttpContext http, IGrainFactory grains, string vin, DrawRequest? body) =>
-                Run(http, grains, vin, simulation, new SelectionCommand.Draw(body?.ExcludeFour ?? false), StatusCodes.Status201Created))
-            .WithName($"Draw{name}").WithSummary("Draws a batch of numbers; costs one draw.")
-            .Produces<SelectionView>(StatusCodes.Status201Created).ProducesProblem(409);
-
-        flow.MapPost("/backups", (HttpContext http, IGrainFactory grains, string vin, PlateRequest? body) =>
-                body?.Plate is { Length: > 0 and <= 16 } plate
-                    ? Run(http, grains, vin, simulation, new SelectionCommand.AddBackup(plate))
-                    : Task.FromResult(new FieldErrors().Check(false, "plate", "请提供号牌号码。").ToResult()))
-            .WithName($"AddBackup{name}").WithSummary("Keeps one number of the current batch as a backup.")
-            .Produces<SelectionView>().ProducesProblem(400).ProducesProblem(409);
-
-        flow.MapPost("/confirmation", (HttpContext http, IGrainFactory grains, string vin, PlateRequest? body) =>
-                body?.Plate is { Length: > 0 and <= 16 } plate
-                    ? Run(http, grains, vin, simulation, new SelectionCommand.Confirm(plate))
-                    : Task.FromResult(new FieldErrors().Check(false, "plate", "请提供号牌号码。").ToResult()))
-            .WithName($"Confirm{name}").WithSummary("Confirms one valid backup: the selection is done.")
-            .Produces<SelectionView>().ProducesProblem(400).ProducesProblem(409).ProducesProblem(503);
-    }
-
-    private static async Task<IResult> Run(HttpContext http, IGrainFactory grains, string vin, bool simulation, SelectionCommand command, int status = StatusCodes.Status200OK)
-    {
-        if (CheckVin(vin) is { } badVin)
-        {
-            return badVin;
-        }
-
-        string? key = http.Request.Headers[IdempotencyHeader];
-        if (key is not null && (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~')))
-        {
-            return new FieldErrors().Check(false, IdempotencyHeader, $"Idempotency-Key 为 1 到 {MaxIdempotencyKeyLength} 个可见 ASCII 字符。").ToResult();
-        }
-
-        var caller = http.User.ToCaller();
-        var reply = await Flow(grains, vin, caller, simulation).ExecuteAsync(caller, command, key);
-        return ToResult(reply, status);
-    }
-
-    private static ISelectionFlow Flow(IGrainFactory grains, string vin, Caller caller, bool simulation) => simulation
-        ? grains.Get<ISimulationSessionGrain>(SimulationKeys.Of(vin, caller.Username))
-        : grains.Get<ISelectionSessionGrain>(vin);
-
-    private static IResult? CheckVin(string vin) =>
-        Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();
 
     /// <summary>A selection's reply as HTTP: its problem, or the view (or the SMS answer) with <paramref name="status"/>.</summary>
     internal static IResult ToResult(SelectionReply reply, int status) => reply switch
@@ -135,4 +63,132 @@ public static class SelectionEndpoints
         { View: { } view } => TypedResults.Json(view, statusCode: status),
         _ => throw new InvalidOperationException("A selection reply carries nothing."),
     };
+
+    /// <summary>The handlers of one kind of selection (formal or practice).</summary>
+    private sealed record Flow(bool Simulation)
+    {
+        private string Name => Simulation ? "Simulation" : "Selection";
+
+        public void Map(RouteGroupBuilder flow)
+        {
+            flow.MapPost("", EnterAsync).WithName($"Enter{Name}")
+                .WithSummary("Enters (starts or resumes) the selection; answers the stage to continue at.")
+                .ProducesProblem(403).ProducesProblem(409).ProducesProblem(503);
+            flow.MapGet("", GetAsync).WithName($"Get{Name}").WithSummary("The Selection view.")
+                .ProducesProblem(403).ProducesProblem(404);
+            flow.MapPost("/info-confirmation", ConfirmInfoAsync).WithName($"ConfirmInfo{Name}")
+                .WithSummary("Confirms the vehicle and office information and accepts the notice version.")
+                .ProducesProblem(400).ProducesProblem(409);
+            flow.MapPost("/start", StartAsync).WithName($"Start{Name}")
+                .WithSummary("Starts the selection: on to identity verification.")
+                .ProducesProblem(409);
+            flow.MapPost("/sms-code", SendSmsCodeAsync).WithName($"SendSmsCode{Name}")
+                .WithSummary("Sends a verification code to the account's phone (a simulation sends none).")
+                .ProducesProblem(409).ProducesProblem(429);
+            flow.MapPost("/verification", VerifyAsync).WithName($"Verify{Name}")
+                .WithSummary("Checks the verification code: on to drawing.")
+                .ProducesProblem(400).ProducesProblem(409).ProducesProblem(410).ProducesProblem(425).ProducesProblem(429);
+            flow.MapPost("/draws", DrawAsync).WithName($"Draw{Name}")
+                .WithSummary("Draws a batch of numbers; costs one draw.")
+                .ProducesProblem(409);
+            flow.MapPost("/backups", AddBackupAsync).WithName($"AddBackup{Name}")
+                .WithSummary("Keeps one number of the current batch as a backup.")
+                .ProducesProblem(400).ProducesProblem(409);
+            flow.MapPost("/confirmation", ConfirmAsync).WithName($"Confirm{Name}")
+                .WithSummary("Confirms one valid backup: the selection is done.")
+                .ProducesProblem(400).ProducesProblem(409).ProducesProblem(503);
+        }
+
+        private Task<Results<Ok<SelectionView>, Problem>> EnterAsync([AsParameters] Step step) =>
+            ViewAsync(step, new SelectionCommand.Enter());
+
+        private async Task<Results<Ok<SelectionView>, Problem>> GetAsync(HttpContext http, IGrainFactory grains, string vin)
+        {
+            if (CheckVin(vin) is { } badVin)
+            {
+                return badVin;
+            }
+
+            var caller = http.User.ToCaller();
+            var reply = await Of(grains, vin, caller).ReadAsync(caller);
+            return reply.Error is { } error ? Problems.Result(error) : TypedResults.Ok(reply.View!);
+        }
+
+        private Task<Results<Ok<SelectionView>, Problem>> ConfirmInfoAsync([AsParameters] Step step, InfoConfirmationRequest? body) =>
+            body?.NoticeVersion is { Length: > 0 and <= 64 } version
+                ? ViewAsync(step, new SelectionCommand.ConfirmInfo(version))
+                : Invalid<Ok<SelectionView>>("noticeVersion", "请提供所阅读业务须知的版本。");
+
+        private Task<Results<Ok<SelectionView>, Problem>> StartAsync([AsParameters] Step step) =>
+            ViewAsync(step, new SelectionCommand.Start());
+
+        private async Task<Results<Accepted<SmsCodeSent>, Problem>> SendSmsCodeAsync([AsParameters] Step step) =>
+            await RunAsync(step, new SelectionCommand.SendSmsCode()) switch
+            {
+                { Problem: { } problem } => problem,
+                { Reply.Sms: { } sms } => TypedResults.Accepted((string?)null, sms),
+                _ => throw new InvalidOperationException("Sending a code answered no code."),
+            };
+
+        private Task<Results<Ok<SelectionView>, Problem>> VerifyAsync([AsParameters] Step step, VerificationRequest? body) =>
+            body?.Code is { Length: > 0 and <= 16 } code
+                ? ViewAsync(step, new SelectionCommand.Verify(code))
+                : Invalid<Ok<SelectionView>>("code", "请输入 6 位验证码。");
+
+        private async Task<Results<Created<SelectionView>, Problem>> DrawAsync([AsParameters] Step step, DrawRequest? body) =>
+            await RunAsync(step, new SelectionCommand.Draw(body?.ExcludeFour ?? false)) switch
+            {
+                { Problem: { } problem } => problem,
+                { Reply.View: { } view } => TypedResults.Created((string?)null, view),
+                _ => throw new InvalidOperationException("A draw answered no view."),
+            };
+
+        private Task<Results<Ok<SelectionView>, Problem>> AddBackupAsync([AsParameters] Step step, PlateRequest? body) =>
+            body?.Plate is { Length: > 0 and <= 16 } plate
+                ? ViewAsync(step, new SelectionCommand.AddBackup(plate))
+                : Invalid<Ok<SelectionView>>("plate", "请提供号牌号码。");
+
+        private Task<Results<Ok<SelectionView>, Problem>> ConfirmAsync([AsParameters] Step step, PlateRequest? body) =>
+            body?.Plate is { Length: > 0 and <= 16 } plate
+                ? ViewAsync(step, new SelectionCommand.Confirm(plate))
+                : Invalid<Ok<SelectionView>>("plate", "请提供号牌号码。");
+
+        private async Task<Results<Ok<SelectionView>, Problem>> ViewAsync(Step step, SelectionCommand command) =>
+            await RunAsync(step, command) switch
+            {
+                { Problem: { } problem } => problem,
+                { Reply.View: { } view } => TypedResults.Ok(view),
+                _ => throw new InvalidOperationException($"{command.GetType().Name} answered no view."),
+            };
+
+        /// <summary>Checks the VIN and the idempotency key, then runs the command in the selection's grain.</summary>
+        private async Task<(SelectionReply? Reply, Problem? Problem)> RunAsync(Step step, SelectionCommand command)
+        {
+            if (CheckVin(step.Vin) is { } badVin)
+            {
+                return (null, badVin);
+            }
+
+            var keys = step.IdempotencyKeys;
+            string? key = keys.Count == 0 ? null : keys.ToString();
+            if (key is not null && (keys.Count > 1 || key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~')))
+            {
+                return (null, new FieldErrors().Check(false, IdempotencyHeader, $"Idempotency-Key 为 1 到 {MaxIdempotencyKeyLength} 个可见 ASCII 字符。").ToResult());
+            }
+
+            var caller = step.Http.User.ToCaller();
+            var reply = await Of(step.Grains, step.Vin, caller).ExecuteAsync(caller, command, key);
+            return reply.Error is { } error ? (null, Problems.Result(error)) : (reply, null);
+        }
+
+        private ISelectionFlow Of(IGrainFactory grains, string vin, Caller caller) => Simulation
+            ? grains.Get<ISimulationSessionGrain>(SimulationKeys.Of(vin, caller.Username))
+            : grains.Get<ISelectionSessionGrain>(vin);
+
+        private static Task<Results<T, Problem>> Invalid<T>(string field, string message) where T : IResult =>
+            Task.FromResult<Results<T, Problem>>(new FieldErrors().Check(false, field, message).ToResult());
+
+        private static Problem? CheckVin(string vin) =>
+            Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();
+    }
 }
