@@ -38,10 +38,7 @@ app.MapHealth();
 app.MapAccounts();
 app.MapOffices();
 app.MapSelections();
-app.MapAdmin();
-app.MapUsers();
-app.MapRegistry();
-app.MapWindow();
+app.MapOperators();
 app.MapDevOutbox(app.Configuration, app.Environment);
 
 app.Run();

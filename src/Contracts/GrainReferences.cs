@@ -9,20 +9,26 @@ public static class GrainReferences
 {
     public static T Get<T>(this IGrainFactory grains, string key) where T : IGrainWithStringKey
     {
-        var (grainType, interfaceType) = Types<T>.Resolved ??= Resolve<T>(grains);
-        return (T)grains.GetGrain(GrainId.Create(grainType, key), interfaceType);
+        var types = Types<T>.Resolved ??= Resolve<T>(grains);
+        return (T)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
     }
 
-    private static (GrainType, GrainInterfaceType) Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
+    private static Resolution Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
     {
         var reference = (GrainReference)(object)grains.GetGrain<T>("-");
-        return (reference.GrainId.Type, reference.InterfaceType);
+        return new(reference.GrainId.Type, reference.InterfaceType);
     }
+
+    /// <summary>
+    /// A class, not a struct: a reference is published whole, where a reader racing the first writer of a larger
+    /// struct could see half of it (a default interface type, which answers an untyped reference that fails the cast).
+    /// </summary>
+    private sealed record Resolution(GrainType Grain, GrainInterfaceType Interface);
 
     /// <summary>Per interface: the mapping is the same for every silo and client of one application.</summary>
     private static class Types<T>
     {
-        public static (GrainType, GrainInterfaceType)? Resolved;
+        public static Resolution? Resolved;
     }
 }
 

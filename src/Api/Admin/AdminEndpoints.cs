@@ -25,9 +25,9 @@ public static class AdminEndpoints
 {
     public const int MaxImport = 10_000;
 
-    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    /// <summary>Maps onto the operators' group (<see cref="OperatorEndpoints"/>), staff only.</summary>
+    public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder admin)
     {
-        var admin = app.MapGroup("/api/v1/admin").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
         admin.MapPost("/users", CreateUser).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("CreateUser").WithSummary("Creates an operator (of one office) or an admin.");
         admin.MapPut("/offices/{code}", PutOffice).RequireAuthorization(AuthSetup.AdminPolicy)
@@ -40,7 +40,7 @@ public static class AdminEndpoints
         admin.MapPost("/offices/{code}/vehicles", ImportVehicles)
             .WithName("ImportVehicles").WithSummary("Imports or updates vehicles of the office; each bad item is rejected on its own.")
             .Produces<ImportResult>();
-        return app;
+        return admin;
     }
 
     private static async Task<IResult> CreateUser(CreateUserRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)

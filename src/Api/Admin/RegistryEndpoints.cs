@@ -11,16 +11,16 @@ namespace PlateOrleans.Api.Admin;
 /// <summary>What operators query in disputes and exports: the ledger's assignments and a vehicle's audit trail.</summary>
 public static class RegistryEndpoints
 {
-    public static IEndpointRouteBuilder MapRegistry(this IEndpointRouteBuilder app)
+    /// <summary>Maps onto the operators' group (<see cref="OperatorEndpoints"/>), staff only.</summary>
+    public static RouteGroupBuilder MapRegistry(this RouteGroupBuilder admin)
     {
-        var admin = app.MapGroup("/api/v1/admin").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
         admin.MapGet("/offices/{code}/assignments", GetAssignments)
             .WithName("GetAssignments").WithSummary("Every reserved and issued number of the office with its VIN, times and how it was chosen; ?format=csv for a file.")
             .Produces<List<Assignment>>();
         admin.MapGet("/audit", GetAudit)
             .WithName("GetAudit").WithSummary("A vehicle's trail: every draw (with the numbers shown), backup, confirmation, auto-confirmation, release and exchange.")
             .Produces<List<AuditRecord>>();
-        return app;
+        return admin;
     }
 
     private static async Task<IResult> GetAssignments(string code, string? format, HttpContext http, IGrainFactory grains)

@@ -20,16 +20,17 @@ public sealed record DisabledRequest(bool? Disabled);
 /// </summary>
 public static class UserEndpoints
 {
-    public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
+    /// <summary>Maps onto the operators' group (<see cref="OperatorEndpoints"/>), staff only.</summary>
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder admin)
     {
-        var users = app.MapGroup("/api/v1/admin/users").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
+        var users = admin.MapGroup("/users");
         users.MapGet("", FindUsers)
             .WithName("FindUsers").WithSummary("The accounts of an ID number (every one it registered) or of a username; an operator sees its office's citizens only.")
             .Produces<List<UserSummary>>();
         users.MapPut("/{username}/disabled", SetDisabled).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("SetUserDisabled").WithSummary("Disables an account (its tokens stop working at once, its ID number is free again) or enables it.")
             .Produces(StatusCodes.Status204NoContent);
-        return app;
+        return admin;
     }
 
     private static async Task<IResult> FindUsers(string? idNumber, string? username, HttpContext http, IGrainFactory grains)

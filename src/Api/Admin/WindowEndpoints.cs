@@ -13,16 +13,16 @@ public sealed record ExchangeRequest(string? Plate, string? VoucherCode);
 /// <summary>The office's window: exchanging a pre-selected plate, and lifting a blacklist early.</summary>
 public static class WindowEndpoints
 {
-    public static IEndpointRouteBuilder MapWindow(this IEndpointRouteBuilder app)
+    /// <summary>Maps onto the operators' group (<see cref="OperatorEndpoints"/>), staff only.</summary>
+    public static RouteGroupBuilder MapWindow(this RouteGroupBuilder admin)
     {
-        var admin = app.MapGroup("/api/v1/admin").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
         admin.MapPost("/offices/{code}/exchanges", Exchange)
             .WithName("Exchange").WithSummary("The plate was exchanged at the window: the number is issued and the selection is exchanged.")
             .Produces<SelectionView>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         admin.MapDelete("/blacklist/{username}", LiftBlacklist).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("LiftBlacklist").WithSummary("Lifts a user's blacklist before it ends.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(404);
-        return app;
+        return admin;
     }
 
     private static async Task<IResult> Exchange(string code, ExchangeRequest? body, HttpContext http, IGrainFactory grains)
