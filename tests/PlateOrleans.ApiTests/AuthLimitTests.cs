@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using static PlateOrleans.Testing.ApiDriver;
 
 namespace PlateOrleans.ApiTests;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Selections;
 using PlateOrleans.Contracts;

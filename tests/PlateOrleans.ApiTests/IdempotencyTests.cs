@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using static PlateOrleans.Testing.ApiDriver;
-
 namespace PlateOrleans.ApiTests;
 
 /// <summary>A client retrying a draw by its <c>Idempotency-Key</c>: within a day it gets its first batch and pays nothing.</summary>

@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using static PlateOrleans.Testing.ApiDriver;
 
 namespace PlateOrleans.ApiTests;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using static PlateOrleans.Testing.ApiDriver;
-
 namespace PlateOrleans.ApiTests;
 
 /// <summary>An admin (or a stolen admin token) typing settings out of range: refused field by field, nothing saved, nothing public breaks.</summary>

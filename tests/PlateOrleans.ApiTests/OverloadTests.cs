@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using static PlateOrleans.Testing.ApiDriver;
-
 namespace PlateOrleans.ApiTests;
 
 /// <summary>The API with room for one step of a formal selection at a time.</summary>

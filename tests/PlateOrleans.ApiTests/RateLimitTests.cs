@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using static PlateOrleans.Testing.ApiDriver;
-
 namespace PlateOrleans.ApiTests;
 
 /// <summary>The API with a tiny per-user request budget: 8 at once, 1 more per second.</summary>

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
-using static PlateOrleans.Testing.ApiDriver;
 
 namespace PlateOrleans.ApiTests;
 

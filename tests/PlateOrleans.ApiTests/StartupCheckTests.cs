@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using static PlateOrleans.Testing.ApiDriver;
 
 namespace PlateOrleans.ApiTests;
 

@@ -84,15 +84,6 @@ internal static class SqlAuditTrails
     {
         var database = LedgerDatabase.Create(await TestDatabases.CreateMigratedAsync(engine, "audit"));
         var trail = new SqlAuditTrail(database);
-        return (trail, new Owner(trail, database));
-    }
-
-    private sealed class Owner(SqlAuditTrail trail, LedgerDatabase database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await trail.DisposeAsync();
-            await database.DisposeAsync();
-        }
+        return (trail, Disposables.InOrder(trail, database));
     }
 }

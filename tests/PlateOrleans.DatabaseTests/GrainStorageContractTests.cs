@@ -12,8 +12,7 @@ namespace PlateOrleans.DatabaseTests;
 public sealed class GrainStorageContractTests
 {
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task StateOfKeysOfEveryShapeIsReadBackAfterDeactivationFromAFreshDatabase(Engine engine)
     {
         // Not migrated: UsePlateStorage must migrate before the provider reads its queries.
@@ -65,8 +64,7 @@ public sealed class GrainStorageContractTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AStaleWriteOrClearIsRejectedAndAClearedStateCanBeWrittenAgain(Engine engine)
     {
         var storage = await TestDatabases.CreateAsync(engine, "stale_write");
@@ -107,8 +105,7 @@ public sealed class GrainStorageContractTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task WithDeleteStateOnClearAClearedStateIsGoneAndStartsAgainAtVersionOne(Engine engine)
     {
         var storage = await TestDatabases.CreateAsync(engine, "delete_on_clear");
@@ -139,8 +136,7 @@ public sealed class GrainStorageContractTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task HundredsOfGrainsWritingBesideTheLedgerNeverFindTheDatabaseLocked(Engine engine)
     {
         // SQLite has one writer at a time: without WAL and a busy timeout some of these writes fail with "database is locked".

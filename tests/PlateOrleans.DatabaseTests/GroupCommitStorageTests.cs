@@ -20,8 +20,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     private const string State = "dbtest-group";
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task ManyGrainsWritingAtOnceCommitInFewerGroupsThanWrites(Engine engine)
     {
         var (host, storage, provider) = await StartAsync(engine, "group_count");
@@ -52,8 +51,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task NoWriteIsAnsweredBeforeItsGroupCommitsAndReadsDoNotWaitForIt(Engine engine)
     {
         var (host, storage, provider) = await StartAsync(engine, "answer_after_commit");
@@ -86,8 +84,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AStaleWriteFailsAloneAndTheOtherWritesOfItsGroupCommit(Engine engine)
     {
         var (host, storage, provider) = await StartAsync(engine, "stale_in_group");
@@ -132,8 +129,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AFailedGroupFailsOnlyItsCallersAndLeavesTheirStateAsItWas(Engine engine)
     {
         var (host, storage, provider) = await StartAsync(engine, "failed_group");
@@ -174,8 +170,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AWriteIsReadBackAndAClearedStateConflictsWithItsStaleWritersAndCanBeWrittenAgain(Engine engine)
     {
         var (host, _, provider) = await StartAsync(engine, "read_clear");
@@ -202,8 +197,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AStateStoredByTheDefaultProviderBeforeIsReadAndMovesOverOnItsFirstWrite(Engine engine)
     {
         var (host, storage, provider) = await StartAsync(engine, "moved");

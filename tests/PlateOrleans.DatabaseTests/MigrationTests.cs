@@ -8,8 +8,7 @@ namespace PlateOrleans.DatabaseTests;
 public sealed class MigrationTests
 {
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task MigratingAppliesEveryScriptOnceAndASecondRunDoesNothing(Engine engine)
     {
         var options = await TestDatabases.CreateAsync(engine, "migrate_twice");
@@ -22,8 +21,7 @@ public sealed class MigrationTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task FourMigrationsStartedTogetherOnAFreshDatabaseApplyEachScriptExactlyOnce(Engine engine)
     {
         var options = await TestDatabases.CreateAsync(engine, "migrate_together");
@@ -35,8 +33,7 @@ public sealed class MigrationTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task TheQueryTableHoldsEveryKeyTheProvidersRead(Engine engine)
     {
         var options = await TestDatabases.CreateMigratedAsync(engine, "query_keys");
@@ -71,8 +68,7 @@ public sealed class MigrationTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task TheAuditTrailRefusesUpdatesAndDeletes(Engine engine)
     {
         var options = await TestDatabases.CreateMigratedAsync(engine, "audit_append_only");

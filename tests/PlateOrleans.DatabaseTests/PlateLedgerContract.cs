@@ -270,15 +270,6 @@ internal static class SqlLedgers
     {
         var database = LedgerDatabase.Create(await TestDatabases.CreateMigratedAsync(engine, "ledger"));
         var ledger = new SqlPlateLedger(database);
-        return (ledger, new Owner(ledger, database));
-    }
-
-    private sealed class Owner(SqlPlateLedger ledger, LedgerDatabase database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await ledger.DisposeAsync();
-            await database.DisposeAsync();
-        }
+        return (ledger, Disposables.InOrder(ledger, database));
     }
 }

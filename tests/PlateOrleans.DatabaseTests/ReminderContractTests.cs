@@ -6,8 +6,7 @@ namespace PlateOrleans.DatabaseTests;
 public sealed class ReminderContractTests
 {
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task AReminderRegisteredBeforeARestartFiresOnTheNextSiloAndCanThenBeRemoved(Engine engine)
     {
         var storage = await TestDatabases.CreateAsync(engine, "reminders");
@@ -39,8 +38,7 @@ public sealed class ReminderContractTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task RemindersRegisteredByManyGrainsAtOnceAreAllStoredAndEachCanBeRemoved(Engine engine)
     {
         // The upserts that arrive together are committed in groups (SqliteReminderUpserts, PostgreSqlReminderUpserts).

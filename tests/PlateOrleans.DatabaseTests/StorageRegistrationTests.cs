@@ -41,8 +41,7 @@ public sealed class StorageRegistrationTests
     }
 
     [SkippableTheory]
-    [InlineData(Engine.Sqlite)]
-    [InlineData(Engine.PostgreSql)]
+    [BothDatabases]
     public async Task DatabaseStorageGivesTheSiloSqlLedgerAndAuditTrailOnTheDatabaseItMigrated(Engine engine)
     {
         var options = await TestDatabases.CreateAsync(engine, "registration");

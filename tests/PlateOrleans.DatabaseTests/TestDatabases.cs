@@ -14,6 +14,14 @@ public enum Engine
     PostgreSql,
 }
 
+/// <summary>Runs a theory once on each <see cref="Engine"/>: <c>[SkippableTheory, BothDatabases]</c>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BothDatabasesAttribute : Xunit.Sdk.DataAttribute
+{
+    public override IEnumerable<object[]> GetData(System.Reflection.MethodInfo testMethod) =>
+        Enum.GetValues<Engine>().Select(engine => new object[] { engine });
+}
+
 /// <summary>Fresh, empty databases for one test: a SQLite file in a temporary directory, or a database on the shared PostgreSQL.</summary>
 public static class TestDatabases
 {
