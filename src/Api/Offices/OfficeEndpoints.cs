@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
 
@@ -35,7 +36,7 @@ public static class OfficeEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListOffices(IGrainFactory grains, TimeProvider time)
+    private static async Task<Ok<List<OfficeSummary>>> ListOffices(IGrainFactory grains, TimeProvider time)
     {
         var codes = await grains.GetGrain<IOfficeRegistryGrain>(0).GetCodesAsync();
         var snapshots = await Task.WhenAll(codes.Select(c => grains.Get<IOfficeGrain>(c).GetAsync()));
@@ -43,12 +44,12 @@ public static class OfficeEndpoints
         return TypedResults.Ok(snapshots.OfType<OfficeSnapshot>().Select(o => OfficeSummary.From(o, now)).ToList());
     }
 
-    private static async Task<IResult> GetNotice(string code, IGrainFactory grains) =>
+    private static async Task<Results<Ok<BusinessNotice>, Problems.ProblemResult>> GetNotice(string code, IGrainFactory grains) =>
         await FindAsync(grains, code) is { } office
             ? TypedResults.Ok(office.Notice)
             : NotFound(code);
 
-    private static async Task<IResult> GetPool(string code, IGrainFactory grains) =>
+    private static async Task<Results<Ok<PoolResponse>, Problems.ProblemResult>> GetPool(string code, IGrainFactory grains) =>
         await FindAsync(grains, code) is { } office
             ? TypedResults.Ok(await PoolAsync(grains, office))
             : NotFound(code);
@@ -66,5 +67,5 @@ public static class OfficeEndpoints
 
     internal static bool IsOfficeCode(string code) => code.Length == 6 && code.All(char.IsAsciiDigit);
 
-    internal static IResult NotFound(string code) => Problems.Result(PlateError.NotFound($"车管所 {code} 不存在。"));
+    internal static Problems.ProblemResult NotFound(string code) => Problems.Result(PlateError.NotFound($"车管所 {code} 不存在。"));
 }
