@@ -1,6 +1,5 @@
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
-using PlateOrleans.Grains.Selection;
 
 namespace PlateOrleans.Grains.Pool;
 
