@@ -1,3 +1,5 @@
+using PlateOrleans.Contracts.Formats;
+
 namespace PlateOrleans.ApiTests;
 
 /// <summary>The operators' side: office settings, pool publication and vehicle import, with their domain rules.</summary>
@@ -204,6 +206,11 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task AnImportRejectsBadItemsOneByOneAndImportsTheGoodOnes()
     {
+        // An ID number with a wrong check character. Not any wrong one: an 18-character owner may also be a unified
+        // social credit code, and now and then a person ID with a changed last character is a valid one (a flaky test).
+        static string WrongCheck(string id) => "0123456789X".Select(c => id[..17] + c)
+            .First(candidate => !IdNumbers.IsValidPersonId(candidate) && !IdNumbers.IsValidCreditCode(candidate));
+
         var office = await _api.CreateOfficeAsync();
         var citizen = await _api.RegisterAsync(office);
         var good1 = NewVin();
@@ -217,7 +224,7 @@ public sealed class AdminTests(ApiFactory factory)
             Item(good1),
             Item(badCheck),
             Item(NewVin(), plateKind: "bus"),
-            Item(NewVin(), owner: citizen.IdNumber[..17] + (citizen.IdNumber[17] == '0' ? '1' : '0')),
+            Item(NewVin(), owner: WrongCheck(citizen.IdNumber)),
             Item(NewVin(), energy: "diesel"),
             Item(NewVin(), currentPlate: "ABC"),
             Item("LAPX123"),
@@ -227,7 +234,7 @@ public sealed class AdminTests(ApiFactory factory)
             Item(good2, plateKind: "large", energy: "nonPure"),
         }));
 
-        Assert.Equal(2, result.GetProperty("imported").GetInt32());
+        Assert.True(result.GetProperty("imported").GetInt32() == 2, $"expected 2 imported: {result}");
         var rejected = result.GetProperty("rejected").EnumerateArray().ToList();
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], rejected.Select(r => r.GetProperty("index").GetInt32()));
         Assert.All(rejected, r => Assert.Equal("validation_failed", r.GetProperty("code").GetString()));
