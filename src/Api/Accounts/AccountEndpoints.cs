@@ -4,6 +4,7 @@ using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Accounts;
 
@@ -48,7 +49,7 @@ public static partial class AccountEndpoints
         .Check(username is not null && UsernamePattern().IsMatch(username), "username", "用户名为 3 到 32 个字母、数字、下划线、点或连字符。")
         .Check(password is { Length: >= 8 and <= 64 }, "password", "密码长度为 8 到 64 个字符。");
 
-    private static async Task<IResult> Register(RegisterRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
+    private static async Task<Results<Created<RegisteredResponse>, Problem>> Register(RegisterRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
     {
         if (body is null)
         {
@@ -94,7 +95,7 @@ public static partial class AccountEndpoints
             : TypedResults.Created("/api/v1/me", new RegisteredResponse(account.Username, account.UserType!.Value, account.OfficeCode!));
     }
 
-    private static async Task<IResult> IssueToken(TokenRequest? body, HttpContext http, IGrainFactory grains, Passwords passwords, TokenService tokens)
+    private static async Task<Results<Ok<TokenResponse>, Problem>> IssueToken(TokenRequest? body, HttpContext http, IGrainFactory grains, Passwords passwords, TokenService tokens)
     {
         if (body is null)
         {
@@ -138,7 +139,7 @@ public static partial class AccountEndpoints
         return TypedResults.Ok(new TokenResponse(tokens.Issue(account!), "Bearer", (int)tokens.Lifetime.TotalSeconds));
     }
 
-    private static async Task<IResult> GetMe(HttpContext http, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<MeResponse>, Problem>> GetMe(HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var account = await grains.Account(http.User.ToCaller().Username).GetAsync();
         if (account is null)

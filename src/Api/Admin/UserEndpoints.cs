@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -33,7 +35,7 @@ public static class UserEndpoints
         return admin;
     }
 
-    private static async Task<IResult> FindUsers(string? idNumber, string? username, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<List<UserSummary>>, Problem>> FindUsers(string? idNumber, string? username, HttpContext http, IGrainFactory grains)
     {
         if ((idNumber is null) == (username is null) || idNumber is { Length: > 32 } || username is { Length: > 64 })
         {
@@ -50,7 +52,7 @@ public static class UserEndpoints
             .ToList());
     }
 
-    private static async Task<IResult> SetDisabled(string username, DisabledRequest? body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, Problem>> SetDisabled(string username, DisabledRequest? body, HttpContext http, IGrainFactory grains)
     {
         if (body?.Disabled is not { } disabled)
         {

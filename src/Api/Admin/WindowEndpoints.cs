@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Selections;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -62,7 +64,7 @@ public static class WindowEndpoints
         return SelectionEndpoints.ToResult(reply, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> LiftBlacklist(string username, IGrainFactory grains)
+    private static async Task<Results<NoContent, Problem>> LiftBlacklist(string username, IGrainFactory grains)
     {
         // The blacklist is the person's: lifting it through one account lifts it for every account they hold.
         if (username.Length > 64 || await grains.Account(username).GetAsync() is not { } account)
