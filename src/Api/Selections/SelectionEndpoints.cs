@@ -122,26 +122,17 @@ public static class SelectionEndpoints
         private Task<Results<Ok<SelectionView>, Problem>> StartAsync([AsParameters] Step step) =>
             ViewAsync(step, new SelectionCommand.Start());
 
-        private async Task<Results<Accepted<SmsCodeSent>, Problem>> SendSmsCodeAsync([AsParameters] Step step) =>
-            await RunAsync(step, new SelectionCommand.SendSmsCode()) switch
-            {
-                { Problem: { } problem } => problem,
-                { Reply.Sms: { } sms } => TypedResults.Accepted((string?)null, sms),
-                _ => throw new InvalidOperationException("Sending a code answered no code."),
-            };
+        private Task<Results<Accepted<SmsCodeSent>, Problem>> SendSmsCodeAsync([AsParameters] Step step) =>
+            AnswerAsync(step, new SelectionCommand.SendSmsCode(), reply => TypedResults.Accepted((string?)null, reply.Sms
+                ?? throw new InvalidOperationException("Sending a code answered no code.")));
 
         private Task<Results<Ok<SelectionView>, Problem>> VerifyAsync([AsParameters] Step step, VerificationRequest? body) =>
             body?.Code is { Length: > 0 and <= 16 } code
                 ? ViewAsync(step, new SelectionCommand.Verify(code))
                 : Invalid<Ok<SelectionView>>("code", "请输入 6 位验证码。");
 
-        private async Task<Results<Created<SelectionView>, Problem>> DrawAsync([AsParameters] Step step, DrawRequest? body) =>
-            await RunAsync(step, new SelectionCommand.Draw(body?.ExcludeFour ?? false)) switch
-            {
-                { Problem: { } problem } => problem,
-                { Reply.View: { } view } => TypedResults.Created((string?)null, view),
-                _ => throw new InvalidOperationException("A draw answered no view."),
-            };
+        private Task<Results<Created<SelectionView>, Problem>> DrawAsync([AsParameters] Step step, DrawRequest? body) =>
+            AnswerAsync(step, new SelectionCommand.Draw(body?.ExcludeFour ?? false), reply => TypedResults.Created((string?)null, ViewOf(reply)));
 
         private Task<Results<Ok<SelectionView>, Problem>> AddBackupAsync([AsParameters] Step step, PlateRequest? body) =>
             body?.Plate is { Length: > 0 and <= 16 } plate
@@ -153,13 +144,24 @@ public static class SelectionEndpoints
                 ? ViewAsync(step, new SelectionCommand.Confirm(plate))
                 : Invalid<Ok<SelectionView>>("plate", "请提供号牌号码。");
 
-        private async Task<Results<Ok<SelectionView>, Problem>> ViewAsync(Step step, SelectionCommand command) =>
-            await RunAsync(step, command) switch
+        private Task<Results<Ok<SelectionView>, Problem>> ViewAsync(Step step, SelectionCommand command) =>
+            AnswerAsync(step, command, reply => TypedResults.Ok(ViewOf(reply)));
+
+        /// <summary>Runs the step; its problem, or <paramref name="answer"/> of its reply.</summary>
+        private async Task<Results<T, Problem>> AnswerAsync<T>(Step step, SelectionCommand command, Func<SelectionReply, T> answer)
+            where T : IResult
+        {
+            var (reply, problem) = await RunAsync(step, command);
+            if (problem is not null)
             {
-                { Problem: { } problem } => problem,
-                { Reply.View: { } view } => TypedResults.Ok(view),
-                _ => throw new InvalidOperationException($"{command.GetType().Name} answered no view."),
-            };
+                return problem;
+            }
+
+            return answer(reply!);
+        }
+
+        private static SelectionView ViewOf(SelectionReply reply) =>
+            reply.View ?? throw new InvalidOperationException("A selection step answered no view.");
 
         /// <summary>Checks the VIN and the idempotency key, then runs the command in the selection's grain.</summary>
         private async Task<(SelectionReply? Reply, Problem? Problem)> RunAsync(Step step, SelectionCommand command)

@@ -93,14 +93,18 @@ internal interface IReminderUpserts
 /// <summary>The parameters of Orleans' reminder upsert, as its <c>AdoNetReminderTable</c> sets them.</summary>
 internal static class ReminderParameters
 {
-    /// <summary>A start time without a kind is UTC.</summary>
-    public static DateTime StartAt(ReminderEntry entry) =>
-        entry.StartAt.Kind is DateTimeKind.Unspecified ? new DateTime(entry.StartAt.Ticks, DateTimeKind.Utc) : entry.StartAt;
-
-    /// <summary>The period in milliseconds, as an int when it fits.</summary>
-    public static object PeriodMilliseconds(ReminderEntry entry) =>
-        entry.Period.TotalMilliseconds <= int.MaxValue ? (int)entry.Period.TotalMilliseconds : (long)entry.Period.TotalMilliseconds;
-
-    /// <summary>The grain's hash as a signed int.</summary>
-    public static int GrainHash(ReminderEntry entry) => (int)entry.GrainId.GetUniformHashCode();
+    /// <summary>
+    /// Each parameter's name (without a prefix) and value: a start time without a kind is UTC, the grain's hash a
+    /// signed int, the period in milliseconds (an int when it fits).
+    /// </summary>
+    public static IEnumerable<(string Name, object Value)> Of(ReminderEntry entry, string serviceId)
+    {
+        var period = entry.Period.TotalMilliseconds;
+        yield return ("ServiceId", serviceId);
+        yield return ("GrainHash", (int)entry.GrainId.GetUniformHashCode());
+        yield return ("GrainId", entry.GrainId.ToString());
+        yield return ("ReminderName", entry.ReminderName);
+        yield return ("StartTime", entry.StartAt.Kind is DateTimeKind.Unspecified ? new DateTime(entry.StartAt.Ticks, DateTimeKind.Utc) : entry.StartAt);
+        yield return ("Period", period <= int.MaxValue ? (int)period : (long)period);
+    }
 }

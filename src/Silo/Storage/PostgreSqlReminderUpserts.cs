@@ -40,12 +40,11 @@ internal sealed class PostgreSqlReminderUpserts : IReminderUpserts, IAsyncDispos
             foreach (var entry in group)
             {
                 var command = new NpgsqlBatchCommand(_upsert);
-                command.Parameters.AddWithValue("ServiceId", _serviceId);
-                command.Parameters.AddWithValue("GrainHash", ReminderParameters.GrainHash(entry));
-                command.Parameters.AddWithValue("GrainId", entry.GrainId.ToString());
-                command.Parameters.AddWithValue("ReminderName", entry.ReminderName);
-                command.Parameters.AddWithValue("StartTime", ReminderParameters.StartAt(entry));
-                command.Parameters.AddWithValue("Period", ReminderParameters.PeriodMilliseconds(entry));
+                foreach (var (name, value) in ReminderParameters.Of(entry, _serviceId))
+                {
+                    command.Parameters.AddWithValue(name, value);
+                }
+
                 batch.BatchCommands.Add(command);
             }
 

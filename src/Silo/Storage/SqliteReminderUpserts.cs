@@ -35,12 +35,11 @@ internal sealed class SqliteReminderUpserts : IReminderUpserts
         using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = _upsert;
-        command.Parameters.AddWithValue("@ServiceId", _serviceId);
-        command.Parameters.AddWithValue("@GrainHash", ReminderParameters.GrainHash(entry));
-        command.Parameters.AddWithValue("@GrainId", entry.GrainId.ToString());
-        command.Parameters.AddWithValue("@ReminderName", entry.ReminderName);
-        command.Parameters.AddWithValue("@StartTime", ReminderParameters.StartAt(entry));
-        command.Parameters.AddWithValue("@Period", ReminderParameters.PeriodMilliseconds(entry));
+        foreach (var (name, value) in ReminderParameters.Of(entry, _serviceId))
+        {
+            command.Parameters.AddWithValue("@" + name, value);
+        }
+
         return command.ExecuteScalar()?.ToString();
     }
 
