@@ -8,6 +8,9 @@
 # applicants, 64 at a time, each 5 x (draw, backup), then a confirmation). The opening-day surge:
 #   scripts/bench/compare.sh --targets "orleans-sqlite orleans-pg" -- --applicants 20000 --seconds 60 --arrival spike
 #
+# SERVER_ENV="NAME=value ..." adds settings to the PlateOrleans server's environment only (runtime knobs compared side by
+# side, e.g. SERVER_ENV="DOTNET_gcServer=0").
+#
 # Starts a throwaway PostgreSQL 15 (/usr/lib/postgresql/15/bin; as root through runuser) on port 55498; writes the load
 # tool's reports to TestResults/bench-<time>/<target>.{md,json,png} and a summary line per target to summary.md.
 set -euo pipefail
@@ -57,7 +60,8 @@ for target in $targets; do
     orleans-pg|orleans-sqlite)
       provider=PostgreSql cs="$pg;Database=orleans"
       [ "$target" = orleans-sqlite ] && provider=Sqlite cs="Data Source=$work/plates.db"
-      (cd src/Api && exec env "${limits[@]}" ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
+      # shellcheck disable=SC2086
+      (cd src/Api && exec env "${limits[@]}" ${SERVER_ENV:-} ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
         Storage__Provider=$provider Storage__ConnectionString="$cs" dotnet bin/Release/net10.0/PlateOrleans.Api.dll) \
         >"$out/$target.server.log" 2>&1 & ;;
     *) echo "unknown target $target" >&2; exit 2 ;;

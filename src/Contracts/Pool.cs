@@ -35,9 +35,12 @@ public sealed record ReservationResult(
     [property: Id(1)] PoolReservation? Existing,
     [property: Id(2)] PlateError? Error);
 
-/// <summary>An office's number pool: the allocator. Holds are in memory; reservations go to the ledger.</summary>
-[Alias("PlateOrleans.IPlatePoolGrain")]
-public interface IPlatePoolGrain : IGrainWithStringKey
+/// <summary>
+/// Where a selection gets its numbers: the office's pool grain for a formal selection (it is one), a private synthetic
+/// pool for a practice run (Grains/Selection/SyntheticPlateSource).
+/// </summary>
+[Alias("PlateOrleans.IPlateSource")]
+public interface IPlateSource
 {
     /// <summary>Draws distinct available numbers of the series that fits the vehicle, and holds them.</summary>
     [Alias("Draw")]
@@ -65,7 +68,12 @@ public interface IPlatePoolGrain : IGrainWithStringKey
     /// <summary>The exchange deadline passed: the vehicle's reservation ends and the number is available again. Idempotent.</summary>
     [Alias("ReleaseReservation")]
     Task ReleaseReservationAsync(string vin, string plate, DateTimeOffset at);
+}
 
+/// <summary>An office's number pool: the allocator. Holds are in memory; reservations go to the ledger.</summary>
+[Alias("PlateOrleans.IPlatePoolGrain")]
+public interface IPlatePoolGrain : IGrainWithStringKey, IPlateSource
+{
     [AlwaysInterleave, Alias("GetCounts")]
     Task<IReadOnlyList<SeriesCounts>> GetCountsAsync();
 

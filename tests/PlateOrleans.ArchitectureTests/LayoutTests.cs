@@ -3,16 +3,32 @@ using System.Text.RegularExpressions;
 
 namespace PlateOrleans.ArchitectureTests;
 
-/// <summary>Where a newcomer finds things: each grain in a file named after it, alone.</summary>
+/// <summary>Where a newcomer finds things: each grain in a file named after it, alone, and thin.</summary>
 public sealed partial class LayoutTests
 {
+    private static IEnumerable<Type> Grains() =>
+        typeof(PlateOrleans.Grains.StorageNames).Assembly.GetTypes()
+            .Where(t => t.IsClass && typeof(Grain).IsAssignableFrom(t) && t.GetCustomAttribute<System.Runtime.CompilerServices.CompilerGeneratedAttribute>() is null);
+
+    /// <summary>
+    /// What grains share comes in by composition (as the selections' steps and their <c>ISelectionKind</c>), not
+    /// through a base class of ours: each grain says what it is on its own page.
+    /// </summary>
+    [Fact]
+    public void EveryGrainDerivesFromOrleansGrainDirectly()
+    {
+        Assert.All(Grains(), grain =>
+        {
+            Assert.False(grain.IsAbstract, $"{grain.Name} is an abstract grain base");
+            var baseType = grain.BaseType!;
+            Assert.True(baseType == typeof(Grain) || (baseType.IsGenericType && baseType.GetGenericTypeDefinition() == typeof(Grain<>)), $"{grain.Name} derives from {baseType.Name}");
+        });
+    }
+
     [Fact]
     public void EachGrainLivesInAFileOfItsOwnNamedAfterIt()
     {
-        var grains = typeof(PlateOrleans.Grains.StorageNames).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(Grain).IsAssignableFrom(t) && t.GetCustomAttribute<System.Runtime.CompilerServices.CompilerGeneratedAttribute>() is null)
-            .Select(t => t.Name)
-            .ToHashSet();
+        var grains = Grains().Where(t => !t.IsAbstract).Select(t => t.Name).ToHashSet();
         Assert.NotEmpty(grains);
 
         var declaredIn = Directory.GetFiles(Path.Combine(Repository.Root(), "src", "Grains"), "*.cs", SearchOption.AllDirectories)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using PlateOrleans.Api.Accounts;
@@ -7,6 +8,7 @@ using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -43,7 +45,7 @@ public static class AdminEndpoints
         return admin;
     }
 
-    private static async Task<IResult> CreateUser(CreateUserRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
+    private static async Task<Results<Created<UserCreated>, Problem>> CreateUser(CreateUserRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
     {
         if (body is null)
         {
@@ -83,7 +85,7 @@ public static class AdminEndpoints
             : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));
     }
 
-    private static async Task<IResult> PutOffice(string code, OfficeRequest? body, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<OfficeDetails>, Created<OfficeDetails>, Problem>> PutOffice(string code, OfficeRequest? body, IGrainFactory grains, TimeProvider time)
     {
         if (!OfficeEndpoints.IsOfficeCode(code) || Provinces.OfDivisionCode(code) is null)
         {
@@ -105,10 +107,12 @@ public static class AdminEndpoints
         var office = grains.Get<IOfficeGrain>(code);
         var existed = await office.GetAsync() is not null;
         var details = OfficeDetails.From(await office.PutAsync(settings), time.GetUtcNow());
-        return existed ? TypedResults.Ok(details) : TypedResults.Created($"/api/v1/offices/{code}/notice", details);
+        return existed
+            ? TypedResults.Ok(details)
+            : TypedResults.Created($"/api/v1/offices/{code}/notice", details);
     }
 
-    private static async Task<IResult> PutPool(string code, PoolRequest? body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<PoolResponse>, Problem>> PutPool(string code, PoolRequest? body, HttpContext http, IGrainFactory grains)
     {
         if (!http.User.ToCaller().Oversees(code))
         {
@@ -133,12 +137,15 @@ public static class AdminEndpoints
         }
 
         var published = await grains.Get<IOfficeGrain>(code).PublishPoolAsync(publication);
-        return published.Value is { } office
-            ? TypedResults.Ok(await OfficeEndpoints.PoolAsync(grains, office))
-            : Problems.Result(published.Error!);
+        if (published.Value is not { } office)
+        {
+            return Problems.Result(published.Error!);
+        }
+
+        return TypedResults.Ok(await OfficeEndpoints.PoolAsync(grains, office));
     }
 
-    private static async Task<IResult> ImportVehicles(string code, JsonElement? body, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
+    private static async Task<Results<Ok<ImportResult>, Problem>> ImportVehicles(string code, JsonElement? body, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
     {
         if (!http.User.ToCaller().Oversees(code))
         {

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Admin;
 
@@ -23,7 +25,7 @@ public static class RegistryEndpoints
         return admin;
     }
 
-    private static async Task<IResult> GetAssignments(string code, string? format, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<IReadOnlyList<Assignment>>, FileContentHttpResult, Problem>> GetAssignments(string code, string? format, HttpContext http, IGrainFactory grains)
     {
         if (!http.User.ToCaller().Oversees(code))
         {
@@ -44,7 +46,7 @@ public static class RegistryEndpoints
         };
     }
 
-    private static async Task<IResult> GetAudit(string? vin, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, Problem>> GetAudit(string? vin, HttpContext http, IGrainFactory grains)
     {
         if (!Vin.IsWellFormed(vin))
         {

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
-using PlateOrleans.Api.Selections;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
 using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
@@ -27,7 +26,7 @@ public static class WindowEndpoints
         return admin;
     }
 
-    private static async Task<IResult> Exchange(string code, ExchangeRequest? body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<SelectionView>, Problem>> Exchange(string code, ExchangeRequest? body, HttpContext http, IGrainFactory grains)
     {
         if (body is null)
         {
@@ -61,7 +60,7 @@ public static class WindowEndpoints
         }
 
         var reply = await grains.Get<ISelectionSessionGrain>(assignment.Vin).ExchangeAsync(caller.Username);
-        return SelectionEndpoints.ToResult(reply, StatusCodes.Status200OK);
+        return reply.Error is { } error ? Problems.Result(error) : TypedResults.Ok(reply.View!);
     }
 
     private static async Task<Results<NoContent, Problem>> LiftBlacklist(string username, IGrainFactory grains)

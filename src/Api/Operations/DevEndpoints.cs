@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Operations;
 
@@ -22,7 +24,7 @@ public static class DevEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListMessages(string? phone, IGrainFactory grains)
+    private static async Task<Results<Ok<IReadOnlyList<SmsMessage>>, Problem>> ListMessages(string? phone, IGrainFactory grains)
     {
         if (phone is not { Length: 11 } || !phone.All(char.IsAsciiDigit))
         {

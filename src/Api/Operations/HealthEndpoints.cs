@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
+using Problem = PlateOrleans.Api.Http.Problems.ProblemResult;
 
 namespace PlateOrleans.Api.Operations;
 
@@ -18,7 +20,7 @@ public static class HealthEndpoints
         return app;
     }
 
-    private static async Task<IResult> Ready(IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthStatus>, Problem>> Ready(IGrainFactory grains, CancellationToken cancellationToken)
     {
         try
         {

@@ -55,15 +55,6 @@ public static class SelectionEndpoints
         return app;
     }
 
-    /// <summary>A selection's reply as HTTP: its problem, or the view (or the SMS answer) with <paramref name="status"/>.</summary>
-    internal static IResult ToResult(SelectionReply reply, int status) => reply switch
-    {
-        { Error: { } error } => Problems.Result(error),
-        { Sms: { } sms } => TypedResults.Json(sms, statusCode: StatusCodes.Status202Accepted),
-        { View: { } view } => TypedResults.Json(view, statusCode: status),
-        _ => throw new InvalidOperationException("A selection reply carries nothing."),
-    };
-
     /// <summary>The handlers of one kind of selection (formal or practice).</summary>
     private sealed record Flow(bool Simulation)
     {

@@ -20,7 +20,7 @@ public sealed class OfficeGrain(
     [PersistentState("office")] IPersistentState<OfficeGrainState> state,
     ILogger<OfficeGrain> logger) : Grain, IOfficeGrain
 {
-    /// <summary>The selections that keep a copy. Not stored: after a move to another silo they fetch it again within <c>SelectionGrainBase.KeptFor</c>.</summary>
+    /// <summary>The selections that keep a copy. Not stored: after a move to another silo they fetch it again within <c>SelectionSteps.KeptFor</c>.</summary>
     private readonly HashSet<GrainId> _watchers = [];
 
     private string Code => this.GetPrimaryKeyString();

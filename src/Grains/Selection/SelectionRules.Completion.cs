@@ -57,7 +57,7 @@ public sealed partial class SelectionRules
     private async Task<PlateError?> ReserveAsync(string plate, ConfirmedBy by, DateTimeOffset now)
     {
         var exchangeBy = OfficeCalendar.LocalDate(now).AddDays(state.Rules.ValidityDays);
-        var reservation = new PoolReservation(state.Vin, plate, by, now, exchangeBy, simulation ? null : NewVoucherCode());
+        var reservation = new PoolReservation(state.Vin, plate, by, now, exchangeBy, mode.IssuesVoucher ? NewVoucherCode() : null);
         var result = await plates.ReserveAsync(reservation);
         if (result.Existing is not null || result.Reserved)
         {
@@ -84,8 +84,8 @@ public sealed partial class SelectionRules
             reservation.Plate,
             reservation.ReservedAt,
             reservation.By,
-            simulation ? null : reservation.ExchangeBy,
-            simulation ? null : reservation.VoucherCode ?? NewVoucherCode(),
+            mode.IssuesVoucher ? reservation.ExchangeBy : null,
+            mode.IssuesVoucher ? reservation.VoucherCode ?? NewVoucherCode() : null,
             Appointment: null);
         Changed = true;
         state.Selected = selected;
@@ -149,7 +149,7 @@ public sealed partial class SelectionRules
             return View();
         }
 
-        if (simulation || state.Stage != SelectionStage.Completed || state.Selected is not { } selected)
+        if (!mode.IssuesVoucher || state.Stage != SelectionStage.Completed || state.Selected is not { } selected)
         {
             return WrongStage("只有已完成预选、尚未换牌的号牌可以办理换牌。");
         }

@@ -9,7 +9,7 @@ public sealed partial class SelectionRules
     public PlateError? CheckOffice(OfficeSnapshot office)
     {
         var error = OfficeCalendar.Gate(office, Now);
-        return simulation && error?.Code != ErrorCodes.Maintenance ? null : error;
+        return !mode.KeepsOfficeHours && error?.Code != ErrorCodes.Maintenance ? null : error;
     }
 
     /// <summary>Whether the caller may act on this selection (it must have been entered by its owner's side).</summary>
@@ -157,7 +157,7 @@ public sealed partial class SelectionRules
     /// again at every step of a formal selection.
     /// </summary>
     public PlateError? CheckBlacklist(DateTimeOffset? blacklistedUntil) =>
-        !simulation && blacklistedUntil is { } until && until > Now
+        mode.ChecksBlacklist && blacklistedUntil is { } until && until > Now
             ? new PlateError(ErrorCodes.Blacklisted, $"您因逾期未办理换牌被列入黑名单，{OfficeCalendar.LocalDate(until):yyyy-MM-dd} 前不能网上预选号牌。") { Until = until }
             : null;
 

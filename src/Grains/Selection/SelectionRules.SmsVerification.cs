@@ -19,7 +19,7 @@ public sealed partial class SelectionRules
             return WrongStage("当前步骤不需要短信验证码。");
         }
 
-        if (!simulation && state.Phone is null)
+        if (mode.SendsCodes && state.Phone is null)
         {
             return new PlateError(ErrorCodes.NoPhoneOnRecord, "车管所没有该车辆所有人的手机号码记录，请持身份证件到车管所窗口核验。");
         }
@@ -52,16 +52,16 @@ public sealed partial class SelectionRules
             ResendAfter: now.AddSeconds(Math.Max(rules.SmsCooldownSeconds, OfficeRules.MinSmsCooldownSeconds)),
             // Whole milliseconds, as the JSON carries it: a client that waits until the moment it was told must not
             // be a fraction of a millisecond too early.
-            ConfirmEnabledAt: simulation ? now : WholeMilliseconds(now.AddSeconds(rules.SmsConfirmDelaySeconds)),
+            ConfirmEnabledAt: mode.SendsCodes ? WholeMilliseconds(now.AddSeconds(rules.SmsConfirmDelaySeconds)) : now,
             AttemptsLeft: rules.SmsAttempts);
         Changed = true;
         state.Sms = sms;
-        if (!simulation && state.Phone is { } phone)
+        if (mode.SendsCodes && state.Phone is { } phone)
         {
             _events.Add(new SelectionEvent.CodeSent(now, phone, code));
         }
 
-        return new SmsCodeSent(Phones.Mask(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, simulation, now);
+        return new SmsCodeSent(Phones.Mask(state.Phone), sms.ResendAfter, sms.ConfirmEnabledAt, sms.ExpiresAt, mode.IsPractice, now);
     }
 
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset moment) =>
@@ -80,7 +80,7 @@ public sealed partial class SelectionRules
             return PlateError.Validation("code", "验证码是 6 位数字。");
         }
 
-        if (!simulation)
+        if (mode.SendsCodes)
         {
             var now = Now;
             if (state.Sms is not { } sms || sms.Used || sms.ExpiresAt <= now)

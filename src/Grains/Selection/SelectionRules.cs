@@ -20,7 +20,7 @@ public sealed record EntryFacts(OfficeSnapshot? Office, VehicleRecord? Vehicle, 
 /// backups), .AutoConfirm, .Completion (confirmation, the ledger, exchange and lapse); this file holds the state's
 /// bookkeeping and the view.
 /// </summary>
-public sealed partial class SelectionRules(SelectionState state, IPlateSource plates, TimeProvider time, bool simulation, IRandomSource random)
+public sealed partial class SelectionRules(SelectionState state, IPlateSource plates, TimeProvider time, SelectionMode mode, IRandomSource random)
 {
     /// <summary>How long past the auto-confirm moment its number stays held, so a late timer still finds it.</summary>
     public static readonly TimeSpan AutoConfirmHoldGrace = TimeSpan.FromMinutes(5);
@@ -32,7 +32,7 @@ public sealed partial class SelectionRules(SelectionState state, IPlateSource pl
     /// <summary>Whether a step changed the state since the last <see cref="TakeEvents"/> (so it must be saved).</summary>
     public bool Changed { get; private set; }
 
-    public bool IsSimulation => simulation;
+    public SelectionMode Mode => mode;
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -73,7 +73,7 @@ public sealed partial class SelectionRules(SelectionState state, IPlateSource pl
         return new SelectionView(
             state.Vin,
             state.OfficeCode,
-            simulation,
+            mode.IsPractice,
             state.Stage ?? SelectionStage.ConfirmInfo,
             state.Rules.DrawsPerVehicle,
             Math.Max(0, state.RemainingDraws),

@@ -1,24 +1,36 @@
 using PlateOrleans.Contracts;
-using PlateOrleans.Grains.Pool;
 
 namespace PlateOrleans.Grains.Selection;
 
 /// <summary>
-/// A practice run (模拟选号) for one user and vehicle, keyed <c>VIN|username</c>: the same rules on a private synthetic
-/// pool; no SMS, nothing held in the real pool, nothing stored (the state lives as long as the activation).
+/// A practice run (模拟选号) for one user and vehicle, keyed <c>VIN|username</c>: the same steps as a formal selection,
+/// as a <see cref="PracticeSelection"/> (a private synthetic pool, no SMS, nothing stored: the state lives as long as the
+/// activation).
 /// </summary>
-public sealed class SimulationSessionGrain(TimeProvider time) : SelectionGrainBase(time), ISimulationSessionGrain
+public sealed class SimulationSessionGrain(TimeProvider time) : Grain, ISimulationSessionGrain
 {
-    private readonly SelectionState _state = new();
+    private SelectionSteps _steps = null!;
 
-    protected override SelectionState State => _state;
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var vin = this.GetPrimaryKeyString().Split('|')[0];
+        _steps = new SelectionSteps(this, vin, new SelectionState(), PracticeSelection.Instance, time);
+        return Task.CompletedTask;
+    }
 
-    protected override bool IsSimulation => true;
+    public Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey) =>
+        _steps.ExecuteAsync(caller, command, idempotencyKey);
 
-    protected override string Vin => this.GetPrimaryKeyString().Split('|')[0];
+    public Task<SelectionReply> ReadAsync(Caller caller) => _steps.ReadAsync(caller);
 
-    protected override IPlateSource CreatePlateSource(OfficeSnapshot office) =>
-        new SyntheticPlateSource(office.Settings.Prefix, office.Publication, new CryptoRandomSource());
+    public Task OfficeChangedAsync(OfficeSnapshot office) => _steps.OfficeChangedAsync(office);
 
-    protected override Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp) => Task.CompletedTask;
+    public Task BlacklistChangedAsync(string idNumber, DateTimeOffset? blacklistedUntil) =>
+        _steps.BlacklistChangedAsync(idNumber, blacklistedUntil);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _steps.Deactivating(reason);
+        return Task.CompletedTask;
+    }
 }

@@ -276,7 +276,7 @@ public sealed class DrawingTests
         var restarted = new PlatePool(OfficeCode, "冀A", world.Ledger, world.Time, new CryptoRandomSource());
         await restarted.PublishAsync(world.Office.Publication);
         restarted.Allocator.Hold("SOMEONEELSE000000", [batch.Plates[5]], world.Time.GetUtcNow().AddMinutes(1), world.Time.GetUtcNow());
-        var rules = new SelectionRules(world.State, restarted, world.Time, simulation: false, SystemRandomSource.Instance);
+        var rules = new SelectionRules(world.State, restarted, world.Time, SelectionMode.Formal, SystemRandomSource.Instance);
 
         await rules.RestoreHoldsAsync();
 

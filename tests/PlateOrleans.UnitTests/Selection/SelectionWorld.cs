@@ -64,7 +64,7 @@ internal sealed class SelectionWorld
             OfficeCode = OfficeCode,
             IdNumber = OwnerId,
         };
-        Rules = new SelectionRules(State, Pool, Time, simulation: false, random ?? SystemRandomSource.Instance);
+        Rules = new SelectionRules(State, Pool, Time, SelectionMode.Formal, random ?? SystemRandomSource.Instance);
     }
 
     public SelectionRules Rules { get; }
@@ -89,7 +89,7 @@ internal sealed class SelectionWorld
     public void VerifyWithSentCode(SelectionRules rules)
     {
         Assert.NotNull(rules.SendSmsCode().Sms);
-        var code = rules.IsSimulation ? "123456" : SentCode(rules);
+        var code = rules.Mode.IsPractice ? "123456" : SentCode(rules);
         Time.Advance(TimeSpan.FromSeconds(rules.State.Rules.SmsConfirmDelaySeconds));
         Assert.Equal(SelectionStage.Drawing, Succeeds(rules.Verify(code)).Stage);
     }

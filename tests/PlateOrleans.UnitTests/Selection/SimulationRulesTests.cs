@@ -11,7 +11,7 @@ public sealed class SimulationRulesTests
     private static (SelectionWorld World, SelectionRules Rules) Simulation()
     {
         var world = new SelectionWorld();
-        var rules = new SelectionRules(new SelectionState(), new SyntheticPlateSource("冀A", world.Office.Publication, new CryptoRandomSource()), world.Time, simulation: true, SystemRandomSource.Instance);
+        var rules = new SelectionRules(new SelectionState(), new SyntheticPlateSource("冀A", world.Office.Publication, new CryptoRandomSource()), world.Time, SelectionMode.Practice, SystemRandomSource.Instance);
         return (world, rules);
     }
 
@@ -85,7 +85,7 @@ public sealed class SimulationRulesTests
     public async Task PracticeAutoConfirmsLikeTheRealThing()
     {
         var world = new SelectionWorld(OfficeRules.Default with { DrawsPerVehicle = 1 });
-        var rules = new SelectionRules(new SelectionState(), new SyntheticPlateSource("冀A", world.Office.Publication, new CryptoRandomSource()), world.Time, simulation: true, SystemRandomSource.Instance);
+        var rules = new SelectionRules(new SelectionState(), new SyntheticPlateSource("冀A", world.Office.Publication, new CryptoRandomSource()), world.Time, SelectionMode.Practice, SystemRandomSource.Instance);
         world.EnterAndVerify(rules);
         var batch = Succeeds(await rules.DrawAsync(false)).Batch!;
         world.Time.Advance(TimeSpan.FromSeconds(90));

@@ -6,11 +6,12 @@ using PlateOrleans.Grains.Pool;
 namespace PlateOrleans.Grains.Selection;
 
 /// <summary>
-/// What a formal selection and a simulation share: running a step through <see cref="SelectionRules"/> with the
-/// office gate and ownership checks, replaying answers by <c>Idempotency-Key</c>, and a grain timer that makes the
-/// auto-confirm happen at its moment with nobody calling. Subclasses say where numbers come from and what is kept.
+/// How a step runs in the grain it belongs to, for a formal selection and a practice run alike: the answer replayed by
+/// <c>Idempotency-Key</c>, the office gate and ownership checks, the step through <see cref="SelectionRules"/>, what it
+/// changed kept (through the <see cref="ISelectionKind"/>, which says where numbers come from and what is kept), and a
+/// grain timer that makes the auto-confirm happen at its moment with nobody calling. The grain builds one on activation.
 /// </summary>
-public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionFlow
+public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState state, ISelectionKind kind, TimeProvider time)
 {
     /// <summary>How long to wait before trying a due auto-confirm again when the ledger did not answer.</summary>
     private static readonly TimeSpan _retryDelay = TimeSpan.FromSeconds(2);
@@ -41,28 +42,12 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// <summary>Counts pushes, so that a fetch answered after a push does not overwrite the newer pushed value.</summary>
     private long _pushes;
 
-    protected TimeProvider Time => time;
+    private readonly IGrainFactory _grains = grain.GrainContext.ActivationServices.GetRequiredService<IGrainFactory>();
 
     /// <summary>Orleans' serializer, for the answers kept for replay; looked up once per activation, not per step.</summary>
-    private Serializer Serializer => _serializer ??= ServiceProvider.GetRequiredService<Serializer>();
+    private readonly Serializer _serializer = grain.GrainContext.ActivationServices.GetRequiredService<Serializer>();
 
-    private Serializer? _serializer;
-
-    protected abstract SelectionState State { get; }
-
-    protected abstract bool IsSimulation { get; }
-
-    /// <summary>The VIN this grain is about.</summary>
-    protected abstract string Vin { get; }
-
-    /// <summary>Where this selection's numbers come from, once its office is known.</summary>
-    protected abstract IPlateSource CreatePlateSource(OfficeSnapshot office);
-
-    /// <summary>
-    /// Keeps what a step changed and delivers what it did (SMS, audit); a simulation keeps nothing.
-    /// <paramref name="nextWakeUp"/> is when something must next happen by itself, for a durable reminder.
-    /// </summary>
-    protected abstract Task PersistAsync(IReadOnlyList<SelectionEvent> events, DateTimeOffset? nextWakeUp);
+    private SelectionState State => state;
 
     public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
     {
@@ -71,7 +56,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return caller.IdNumber != State.OwnerIdNumber
                 ? new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。")
                 : first.Command == command
-                    ? IdempotentReplies.AnswerOf(first, Serializer)
+                    ? IdempotentReplies.AnswerOf(first, _serializer)
                     : new PlateError(ErrorCodes.IdempotencyKeyReused, "该 Idempotency-Key 已用于另一个请求。");
         }
 
@@ -90,7 +75,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
         if (idempotencyKey is not null && (reply.Error is null || !_transientCodes.Contains(reply.Error.Code)) && State.Stage is not null)
         {
-            IdempotentReplies.Remember(State.Replies, IdempotentReplies.Of(idempotencyKey, command, reply, time.GetUtcNow(), Serializer));
+            IdempotentReplies.Remember(State.Replies, IdempotentReplies.Of(idempotencyKey, command, reply, time.GetUtcNow(), _serializer));
 
             await SaveAsync(force: true);
         }
@@ -106,7 +91,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// After a step failed midway: what is in memory may be half of it, so the activation ends without storing it and
     /// the next call starts from the store (where every step that answered is).
     /// </summary>
-    private void StartOverFromStore() => DeactivateOnIdle();
+    private void StartOverFromStore() => grain.DeactivateOnIdle();
 
     public async Task<SelectionReply> ReadAsync(Caller caller)
     {
@@ -151,7 +136,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return rejection;
         }
 
-        if (!IsSimulation && caller.IdNumber is { } idNumber
+        if (kind.Mode.ChecksBlacklist && caller.IdNumber is { } idNumber
             && rules.CheckBlacklist(await GetBlacklistedUntilAsync(idNumber)) is { } blacklisted)
         {
             return blacklisted;
@@ -184,7 +169,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
             return refusal;
         }
 
-        if (!IsSimulation && State.Phone is { } phone && await GrainFactory.Get<ISmsQuotaGrain>(phone).TryTakeAsync() is { } next)
+        if (kind.Mode.SendsCodes && State.Phone is { } phone && await _grains.Get<ISmsQuotaGrain>(phone).TryTakeAsync() is { } next)
         {
             var wait = (int)Math.Ceiling((next - time.GetUtcNow()).TotalSeconds);
             return new PlateError(ErrorCodes.SmsCooldown, "该手机号码今日接收验证码的次数已达上限，请明日再试。") { RetryAfterSeconds = Math.Max(1, wait) };
@@ -195,13 +180,13 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     private async Task<SelectionReply> EnterAsync(Caller caller)
     {
-        var account = await GrainFactory.Account(caller.Username).GetAsync();
+        var account = await _grains.Account(caller.Username).GetAsync();
         if (account is null)
         {
             return new PlateError(ErrorCodes.Unauthenticated, "账户不存在。");
         }
 
-        var vehicle = await GrainFactory.Get<IVehicleGrain>(Vin).GetAsync();
+        var vehicle = await _grains.Get<IVehicleGrain>(vin).GetAsync();
         var office = vehicle is null ? null : await GetOfficeAsync(vehicle.OfficeCode);
         if (office is null)
         {
@@ -228,16 +213,15 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>The grain is going away: the office stops pushing to it.</summary>
+    public void Deactivating(DeactivationReason reason)
     {
         // A silo shutting down takes the office's watchers with it (and may have deactivated the office already).
         if (_office.Key is { } officeCode && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             // One-way: the office stops pushing here; nothing waits for it.
-            _ = GrainFactory.Get<IOfficeGrain>(officeCode).UnwatchAsync(this.GetGrainId());
+            _ = _grains.Get<IOfficeGrain>(officeCode).UnwatchAsync(grain.GrainContext.GrainId);
         }
-
-        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <summary>The office as kept here, or fetched (and watched from then on).</summary>
@@ -249,7 +233,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         }
 
         var pushes = _pushes;
-        var office = await GrainFactory.Get<IOfficeGrain>(officeCode).WatchAsync(this.GetGrainId());
+        var office = await _grains.Get<IOfficeGrain>(officeCode).WatchAsync(grain.GrainContext.GrainId);
         if (pushes == _pushes)
         {
             _office = new Kept<OfficeSnapshot?>(officeCode, office);
@@ -267,7 +251,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         }
 
         var pushes = _pushes;
-        var until = await GrainFactory.Get<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync();
+        var until = await _grains.Get<IOwnerGrain>(idNumber).GetBlacklistedUntilAsync();
         if (pushes == _pushes)
         {
             _blacklist = new Kept<DateTimeOffset?>(idNumber, until);
@@ -290,15 +274,15 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
 
     private Task<SelectionRules> GetRulesAsync(OfficeSnapshot office)
     {
-        _rules ??= new SelectionRules(State, CreatePlateSource(office), time, IsSimulation, SystemRandomSource.Instance);
+        _rules ??= new SelectionRules(State, kind.NumbersFor(office), time, kind.Mode, SystemRandomSource.Instance);
         return Task.FromResult(_rules);
     }
 
     /// <summary>The rules of an entered selection, for work that starts without a caller (activation, timers).</summary>
-    protected Task<SelectionRules> GetRulesForStateAsync() => GetRulesAsync(State.OfficeCode);
+    public Task<SelectionRules> GetRulesForStateAsync() => GetRulesAsync(State.OfficeCode);
 
     /// <summary>Persists and delivers when the last step changed anything (or when forced), then sets the timer.</summary>
-    protected async Task SaveAsync(bool force)
+    public async Task SaveAsync(bool force)
     {
         if (_rules is null)
         {
@@ -311,7 +295,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         {
             try
             {
-                await PersistAsync(events, _rules.NextWakeUp);
+                await kind.KeepAsync(events, _rules.NextWakeUp);
             }
             catch
             {
@@ -325,7 +309,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     }
 
     /// <summary>Arms the one timer for the next moment something must happen by itself (soon enough), or disarms it.</summary>
-    protected void ScheduleWakeUp(TimeSpan? after = null)
+    private void ScheduleWakeUp(TimeSpan? after = null)
     {
         var wait = after ?? _rules?.NextWakeUp - time.GetUtcNow();
         if (wait is not { } delay || delay > _timerHorizon)
@@ -338,7 +322,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
         delay = (delay > TimeSpan.Zero ? delay : TimeSpan.Zero) + TimeSpan.FromMilliseconds(10);
         if (_wakeUp is null)
         {
-            _wakeUp = this.RegisterGrainTimer(
+            _wakeUp = grain.RegisterGrainTimer(
                 WakeUpAsync,
                 new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
         }
@@ -352,7 +336,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// The timer's (and the reminder's) work: catch up (auto-confirm), keep the result, and try again shortly if the
     /// ledger did not answer. Answers when something is due next.
     /// </summary>
-    protected async Task<DateTimeOffset?> WakeUpAsync()
+    public async Task<DateTimeOffset?> WakeUpAsync()
     {
         if (State.Stage is null)
         {
@@ -374,7 +358,7 @@ public abstract class SelectionGrainBase(TimeProvider time) : Grain, ISelectionF
     /// Runs a step taken by the office rather than the applicant (an exchange at the window): no caller checks, time
     /// caught up first, kept like any step; a failure midway starts over from the store.
     /// </summary>
-    protected async Task<SelectionReply> RunOfficeStepAsync(Func<SelectionRules, Task<SelectionReply>> step)
+    public async Task<SelectionReply> RunOfficeStepAsync(Func<SelectionRules, Task<SelectionReply>> step)
     {
         if (State.Stage is null)
         {
