@@ -48,8 +48,8 @@ limits=(Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimit
 port=5090
 echo "load tool: ${extra[*]}" >"$out/summary.md"
 echo "" >>"$out/summary.md"
-echo "| target | finished | finished per second | draw p99 ms | backup p99 ms | confirmation p99 ms | highest p99 ms (endpoint) | 5xx | outcome |" >>"$out/summary.md"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |" >>"$out/summary.md"
+echo "| target | finished | finished per second | draw p99 ms | backup p99 ms | confirmation p99 ms | highest p99 ms (endpoint) | 5xx | server CPU ms/request | outcome |" >>"$out/summary.md"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |" >>"$out/summary.md"
 for target in $targets; do
   case "$target" in
     baseline)
@@ -70,7 +70,7 @@ for target in $targets; do
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 1; done
   status=0
   dotnet tools/LoadTest/bin/Release/net10.0/PlateOrleans.LoadTest.dll --url "http://127.0.0.1:$port" \
-    --report "$out/$target" "${extra[@]}" >"$out/$target.txt" 2>&1 || status=$?
+    --report "$out/$target" --server-pid "$server" "${extra[@]}" >"$out/$target.txt" 2>&1 || status=$?
   echo "$target: resident memory after the run $(ps -o rss= -p "$server" | awk '{printf "%.0f MiB", $1/1024}')" >>"$out/memory.txt"
   kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""
   python3 - "$out/$target.json" "$target" "$status" >>"$out/summary.md" <<'PY'
@@ -79,7 +79,7 @@ path, target, status = sys.argv[1:]
 try:
     r = json.load(open(path))
 except Exception as e:
-    print(f"| {target} | - | - | - | - | - | - | - | no report ({e}) |"); sys.exit()
+    print(f"| {target} | - | - | - | - | - | - | - | - | no report ({e}) |"); sys.exit()
 def find(o, key):
     if isinstance(o, dict):
         if key in o: return o[key]
@@ -91,6 +91,8 @@ def find(o, key):
             f = find(v, key)
             if f is not None: return f
 fps = round(find(r, "finishedPerSecond") or 0, 1)
+cpu = r.get("serverCpu") or {}
+cpu_ms = round(cpu.get("msPerRequest", 0), 3) if cpu else "-"
 eps = {e.get("endpoint", e.get("name", "")): e for e in (find(r, "endpoints") or [])}
 def p99(part):
     for name, e in eps.items():
@@ -98,7 +100,7 @@ def p99(part):
     return "-"
 worst = max(eps.items(), key=lambda kv: kv[1].get("p99Ms", 0)) if eps else ("-", {})
 print(f"| {target} | {find(r, 'finished')} of {find(r, 'applicants')} | {fps} | {p99('/draws')} | {p99('/backups')} | {p99('/confirmation')} "
-      f"| {round(worst[1].get('p99Ms', 0), 1)} ({worst[0]}) | {find(r, 'serverErrors')} | {'passed' if status == '0' else 'exit ' + status} |")
+      f"| {round(worst[1].get('p99Ms', 0), 1)} ({worst[0]}) | {find(r, 'serverErrors')} | {cpu_ms} | {'passed' if status == '0' else 'exit ' + status} |")
 PY
 done
 cat "$out/summary.md"; cat "$out/memory.txt"

@@ -85,6 +85,36 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.Equal(3, LoadOptions.Parse(["--busy-retries", "3"]).BusyRetries);
         Assert.Equal(0, defaults.BusyRetries);
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--busy-retries", "-1"]));
+        Assert.Equal(4242, LoadOptions.Parse(["--server-pid", "4242"]).ServerPid);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--server-pid", "0"]));
+    }
+
+    /// <summary>The server's CPU time is read from /proc: this process's own grows as it works; a gone process reads as unknown.</summary>
+    [Fact]
+    public void TheServersCpuTimeIsReadFromProcAndGrowsWithWork()
+    {
+        var pid = Environment.ProcessId;
+        var before = ServerCpu.Read(pid);
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var used = self.TotalProcessorTime;
+        var spin = System.Diagnostics.Stopwatch.StartNew();
+        while (spin.Elapsed < TimeSpan.FromSeconds(20) && Refreshed(self).TotalProcessorTime - used < TimeSpan.FromMilliseconds(300))
+        {
+            _ = Math.Sqrt(spin.ElapsedTicks);
+        }
+
+        var after = ServerCpu.Read(pid);
+        Assert.NotNull(before);
+        Assert.True(after - before >= 0.2, $"{before} s then {after} s");
+        Assert.Null(ServerCpu.Read(int.MaxValue));
+        var cpu = new ServerCpu(Seconds: 2, WallSeconds: 4, Requests: 1000);
+        Assert.Equal((2.0, 0.5), (cpu.MillisecondsPerRequest, cpu.Cores));
+
+        static System.Diagnostics.Process Refreshed(System.Diagnostics.Process process)
+        {
+            process.Refresh();
+            return process;
+        }
     }
 
     [Fact]

@@ -68,6 +68,9 @@ public sealed record LoadOptions
     /// </summary>
     public int BusyRetries { get; init; }
 
+    /// <summary>The server's process on this machine, whose CPU time during the run the report gives per request; none when null.</summary>
+    public int? ServerPid { get; init; }
+
     /// <summary>Where the report goes: <c>{prefix}.md</c>, <c>{prefix}.json</c> and <c>{prefix}.png</c>; none when null.</summary>
     public string? ReportPrefix { get; init; }
 
@@ -86,6 +89,7 @@ public sealed record LoadOptions
           --warmup N             applicants running the scenario first, not counted (default 200; 0 for none)
           --setup-parallelism N  applicants prepared at once (default 16)
           --report PREFIX        write PREFIX.md, PREFIX.json and PREFIX.png
+          --server-pid PID       the server's process on this machine: report its CPU time per request (Linux)
           --busy-retries N       resend a request refused with 503 and Retry-After up to N times, after the wait
                                  it asks for, as a frontend would (default 0: the walk ends at the refusal)
         """;
@@ -112,6 +116,7 @@ public sealed record LoadOptions
                 "--warmup" => options with { Warmup = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var w ? w : throw new ArgumentException($"{name} must not be negative.") },
                 "--setup-parallelism" => options with { SetupParallelism = Positive(name, value) },
                 "--busy-retries" => options with { BusyRetries = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var r ? r : throw new ArgumentException($"{name} must not be negative.") },
+                "--server-pid" => options with { ServerPid = Positive(name, value) },
                 "--report" => options with { ReportPrefix = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };

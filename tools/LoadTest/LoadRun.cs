@@ -56,6 +56,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         var startedAt = DateTimeOffset.UtcNow;
+        var cpuBefore = options.ServerPid is { } pid ? ServerCpu.Read(pid) : null;
         var (result, timeline) = await RunAsync(new LoadApi(http, options.BusyRetries), options.Scenario.ToString().ToLowerInvariant(), options, applicants);
         foreach (var (vin, plate) in result.Confirmed)
         {
@@ -72,7 +73,11 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             invariants = new InvariantReport(0, confirmed.Count, [], [$"could not be read: {e.Message}"]);
         }
 
-        var report = new RunReport(options, startedAt, result, timeline, invariants, setup.Metrics.SmsTooEarly, setup.Metrics.SmsTooEarlyAccepted);
+        var cpuAfter = options.ServerPid is { } server ? ServerCpu.Read(server) : null;
+        var cpu = cpuBefore is { } before && cpuAfter is { } after
+            ? new ServerCpu(after - before, result.Duration.TotalSeconds, result.Endpoints.Sum(e => (long)e.Count))
+            : null;
+        var report = new RunReport(options, startedAt, result, timeline, invariants, setup.Metrics.SmsTooEarly, setup.Metrics.SmsTooEarlyAccepted) { ServerCpu = cpu };
         output.WriteLine();
         output.Write(report.ToMarkdown());
         if (options.ReportPrefix is { } prefix)

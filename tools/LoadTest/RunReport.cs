@@ -53,6 +53,9 @@ public sealed record RunReport(
 
     public bool Passed => Problems.Count == 0;
 
+    /// <summary>The server's CPU time during the run, when the tool was told its process (<c>--server-pid</c>).</summary>
+    public ServerCpu? ServerCpu { get; init; }
+
     public static string Machine =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 
@@ -99,6 +102,11 @@ public sealed record RunReport(
         }
 
         Line(md, Invariant($"- answers with a 5xx status: {r.ServerErrors}"));
+        if (ServerCpu is { } cpu)
+        {
+            Line(md, Invariant($"- the server's CPU during the run: {cpu.Seconds:0.0} s, {cpu.MillisecondsPerRequest:0.000} ms per request, {cpu.Cores:0.00} cores on average"));
+        }
+
         Line(md, Invariant($"- verifications sent at or after `confirmEnabledAt` and answered `sms_too_early` (the server's bug): {r.SmsTooEarly} in the run ({r.SmsTooEarlyAccepted} accepted on one retry 250 ms later), {PreparationSmsTooEarly} while preparing ({PreparationSmsTooEarlyAccepted} accepted on the retry)"));
         Line(md, "");
         Line(md, "## Endpoints");
@@ -177,6 +185,7 @@ public sealed record RunReport(
             durationSeconds = Result.Duration.TotalSeconds,
             finishedPerSecond = Result.FinishedPerSecond,
             serverErrors = Result.ServerErrors,
+            serverCpu = ServerCpu is { } c ? new { seconds = c.Seconds, msPerRequest = c.MillisecondsPerRequest, cores = c.Cores, requests = c.Requests } : null,
             smsTooEarly = new { run = Result.SmsTooEarly, runAcceptedOnRetry = Result.SmsTooEarlyAccepted, preparation = PreparationSmsTooEarly, preparationAcceptedOnRetry = PreparationSmsTooEarlyAccepted },
             endpoints = Result.Endpoints.Select(e => new
             {

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace PlateOrleans.LoadTest;
+
+/// <summary>
+/// The CPU time the server process spent during the measured run, read from Linux's <c>/proc/PID/stat</c> when the
+/// server runs on this machine (<c>--server-pid</c>). CPU per request moves far less between runs on a shared machine
+/// than throughput does, so it is what a change to a request's path is judged by.
+/// </summary>
+/// <param name="Seconds">User and system CPU time of the server during the run.</param>
+/// <param name="WallSeconds">How long the run took.</param>
+/// <param name="Requests">The requests the run sent.</param>
+public sealed record ServerCpu(double Seconds, double WallSeconds, long Requests)
+{
+    public double MillisecondsPerRequest => Requests > 0 ? Seconds * 1000 / Requests : 0;
+
+    /// <summary>How many cores the server kept busy on average.</summary>
+    public double Cores => WallSeconds > 0 ? Seconds / WallSeconds : 0;
+
+    /// <summary>The process's CPU time so far (user and system), or null when it cannot be read.</summary>
+    public static double? Read(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid ..."; the name may hold spaces and parentheses, so fields count from the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return (double)ticks / ClockTicksPerSecond();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static long ClockTicksPerSecond()
+    {
+        const int clockTicks = 2; // _SC_CLK_TCK on Linux
+        var ticks = SysConf(clockTicks);
+        return ticks > 0 ? ticks : 100;
+    }
+
+    [DllImport("libc", EntryPoint = "sysconf")]
+    private static extern long SysConf(int name);
+}
