@@ -151,6 +151,8 @@ public sealed class OperatorAuditTests(ApiFactory factory)
             await findings.Problem($"exchange at {code}", op.PostAsJsonAsync($"/api/v1/admin/offices/{code}/exchanges", new { plate = "冀AD01234" }), null, (HttpStatusCode.Forbidden, "forbidden"));
         }
 
+        var (_, theirVin) = await _api.ApplicantAsync(theirs);
+        await findings.Problem("a vehicle's trail at another office", op.GetAsync($"/api/v1/admin/audit?vin={theirVin}"), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("search by actor", op.GetAsync("/api/v1/admin/audit?actor=admin"), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("a citizen reading an office's trail", (await _api.RegisterAsync(mine)).Client.GetAsync($"/api/v1/admin/audit?office={mine}"), null, (HttpStatusCode.Forbidden, "forbidden"));
         findings.AssertNone();
