@@ -21,6 +21,7 @@ builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
 builder.Services.AddPlateOpenApi();
 builder.AddPlateStartupChecks();
+builder.Services.AddSingleton<OperatorAudit>();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();

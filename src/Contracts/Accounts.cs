@@ -69,13 +69,16 @@ public sealed record Assignment(
     [property: Id(5)] DateOnly ExchangeBy,
     [property: Id(6)] DateTimeOffset? ExchangedAt);
 
-/// <summary>One event of a vehicle's audit trail.</summary>
+/// <summary>
+/// One event of the audit trail: a step of a vehicle's selection, or an operator's action (no VIN; an action on an admin's
+/// account concerns no office either).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AuditRecord")]
 public sealed record AuditRecord(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string Kind,
-    [property: Id(2)] string Vin,
-    [property: Id(3)] string OfficeCode,
+    [property: Id(2)] string? Vin,
+    [property: Id(3)] string? OfficeCode,
     [property: Id(4)] string? Actor,
     [property: Id(5)] IReadOnlyList<string> Plates,
     [property: Id(6)] string? Detail);

@@ -112,7 +112,19 @@ public sealed record SeriesCounts(
     [property: Id(4)] int Available,
     [property: Id(5)] int Held,
     [property: Id(6)] int Reserved,
-    [property: Id(7)] int Issued);
+    [property: Id(7)] int Issued,
+    // The same counts for each published block, in publication order; they add up to the series' counts.
+    [property: Id(8)] IReadOnlyList<BlockCounts> BlockCounts);
+
+/// <summary>Live counts of one published block (serial pattern) of a series.</summary>
+[GenerateSerializer, Immutable, Alias("BlockCounts")]
+public sealed record BlockCounts(
+    [property: Id(0)] string Block,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Available,
+    [property: Id(3)] int Held,
+    [property: Id(4)] int Reserved,
+    [property: Id(5)] int Issued);
 
 /// <summary>An office (车管所), keyed by its 6-digit division code: settings, notice and pool publication.</summary>
 [Alias("PlateOrleans.IOfficeGrain")]

@@ -1,3 +1,4 @@
+using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Silo.Storage;
 
@@ -44,6 +45,35 @@ public abstract class AuditTrailContract : IAsyncLifetime
         var auto = Assert.Single(await Trail.ReadByVinAsync("VIN-2"));
         Assert.Null(auto.Actor);
         Assert.Empty(await Trail.ReadByVinAsync("VIN-3"));
+    }
+
+    [SkippableFact]
+    public async Task OperatorsActionsWithoutAVehicleAreFoundByOfficeAndByActorNewestFirst()
+    {
+        var settings = new AuditEvent(Morning, AuditKinds.OfficeSettings, null, "130100", "admin", [], "updated: name 石家庄");
+        var publication = new AuditEvent(Morning.AddMinutes(1), AuditKinds.PoolPublication, null, "130100", "op-sjz", [], "published: small D D0####");
+        var draw = new AuditEvent(Morning.AddMinutes(2), AuditKinds.Draw, "VIN-1", "130100", "citizen-1", ["冀AD01234"]);
+        var elsewhere = new AuditEvent(Morning.AddMinutes(3), AuditKinds.VehicleImport, null, "440300", "op-sz", [], "3 items: 3 imported, 0 rejected");
+        var adminAccount = new AuditEvent(Morning.AddMinutes(4), AuditKinds.AccountCreated, null, null, "admin", [], "admin root2 created");
+        foreach (var e in new[] { settings, publication, draw, elsewhere, adminAccount })
+        {
+            await Trail.AppendAsync(e);
+        }
+
+        var office = await Trail.FindAsync(new AuditQuery("130100", null, [], null, 100));
+        Assert.Equal([AuditKinds.Draw, AuditKinds.PoolPublication, AuditKinds.OfficeSettings], office.Select(e => e.Kind));
+        Assert.Equal((null, "130100", "op-sjz", "published: small D D0####"), (office[1].Vin, office[1].OfficeCode, office[1].Actor, office[1].Detail));
+        Assert.Empty(office[1].Plates);
+
+        var actions = await Trail.FindAsync(new AuditQuery("130100", null, AuditKinds.OperatorActions, null, 100));
+        Assert.Equal([publication.At, settings.At], actions.Select(e => e.At));
+
+        var byAdmin = await Trail.FindAsync(new AuditQuery(null, "admin", [], null, 100));
+        Assert.Equal([(AuditKinds.AccountCreated, (string?)null), (AuditKinds.OfficeSettings, "130100")], byAdmin.Select(e => (e.Kind, e.OfficeCode)));
+
+        var paged = await Trail.FindAsync(new AuditQuery("130100", null, [], Morning.AddMinutes(2), 1));
+        Assert.Equal([publication.At], paged.Select(e => e.At));
+        Assert.Empty(await Trail.ReadByVinAsync("130100"));
     }
 
     [SkippableFact]

@@ -82,6 +82,42 @@ public sealed class MigrationTests
         Assert.Equal(1, await TestDatabases.CountAsync(options, "SELECT count(*) FROM plate_audit"));
     }
 
+    [SkippableTheory]
+    [BothDatabases]
+    public async Task ATrailWrittenBeforeOperatorsActionsKeepsItsRowsAndStaysAppendOnlyAfterTheMigration(Engine engine)
+    {
+        // The database as the release before operators' actions left it: vin and office_code required.
+        var options = await TestDatabases.CreateAsync(engine, "audit_upgrade");
+        var previous = engine == Engine.Sqlite ? "0006_hot_grain_state.sql" : "0007_hot_grain_state.sql";
+        await SchemaMigrator.MigrateAsync(options, previous);
+        await TestDatabases.ExecuteAsync(options, "INSERT INTO plate_audit (at, kind, vin, office_code, actor, plates, detail) VALUES "
+            + "('2026-03-01T01:00:00.0000000Z', 'draw', 'V1', '130100', 'citizen-1', '[\"冀AD01234\"]', 'batch 1')");
+        await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options,
+            "INSERT INTO plate_audit (at, kind, vin, office_code, plates) VALUES ('2026-03-01T02:00:00.0000000Z', 'pool_publication', NULL, '130100', '[]')"));
+
+        var applied = await SchemaMigrator.MigrateAsync(options);
+
+        Assert.Equal([$"PlateOrleans.Silo.Storage.Schema.{engine}.{(engine == Engine.Sqlite ? "0007" : "0008")}_audit_operator_actions.sql"], applied);
+        await using var database = LedgerDatabase.Create(options);
+        await using var trail = new SqlAuditTrail(database);
+        var old = Assert.Single(await trail.ReadByVinAsync("V1"));
+        Assert.Equal(("draw", "130100", "citizen-1", "batch 1"), (old.Kind, old.OfficeCode, old.Actor, old.Detail));
+        Assert.Equal(["冀AD01234"], old.Plates);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 1, 0, 0, TimeSpan.Zero), old.At);
+
+        await trail.AppendAsync(new Grains.Ledger.AuditEvent(old.At.AddHours(1), "account_created", null, null, "admin", [], "admin root2 created"));
+        await trail.AppendAsync(new Grains.Ledger.AuditEvent(old.At.AddHours(2), "pool_publication", null, "130100", "op-sjz", [], "published"));
+        var office = await trail.FindAsync(new Contracts.AuditQuery("130100", null, [], null, 10));
+        Assert.Equal(["pool_publication", "draw"], office.Select(e => e.Kind));
+        Assert.Equal(["account_created"], (await trail.FindAsync(new Contracts.AuditQuery(null, "admin", [], null, 10))).Select(e => e.Kind));
+
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "UPDATE plate_audit SET kind = 'release'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => TestDatabases.ExecuteAsync(options, "DELETE FROM plate_audit"));
+        Assert.Contains("append-only", update.Message);
+        Assert.Contains("append-only", delete.Message);
+        Assert.Equal(3, await TestDatabases.CountAsync(options, "SELECT count(*) FROM plate_audit"));
+    }
+
     [Fact]
     public async Task SqliteRunsInWalModeAndEveryNewConnectionSyncsFully()
     {

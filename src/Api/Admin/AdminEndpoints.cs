@@ -45,7 +45,8 @@ public static class AdminEndpoints
         return admin;
     }
 
-    private static async Task<Results<Created<UserCreated>, Problem>> CreateUser(CreateUserRequest? body, IGrainFactory grains, Passwords passwords, TimeProvider time)
+    private static async Task<Results<Created<UserCreated>, Problem>> CreateUser(
+        CreateUserRequest? body, HttpContext http, IGrainFactory grains, Passwords passwords, TimeProvider time, OperatorAudit audit)
     {
         if (body is null)
         {
@@ -80,12 +81,19 @@ public static class AdminEndpoints
         }
 
         var created = await grains.Account(account.Username).CreateAsync(account with { PasswordHash = hash });
-        return created.Error is { } error
-            ? Problems.Result(error)
+        if (created.Error is { } error)
+        {
+            return Problems.Result(error);
+        }
+
+        var detail = account.OfficeCode is { } office ? $"{body.Role} {account.Username} of office {office} created" : $"{body.Role} {account.Username} created";
+        return await audit.RecordAsync(http.User.ToCaller(), AuditKinds.AccountCreated, account.OfficeCode, detail) is { } unrecorded
+            ? unrecorded
             : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));
     }
 
-    private static async Task<Results<Ok<OfficeDetails>, Created<OfficeDetails>, Problem>> PutOffice(string code, OfficeRequest? body, IGrainFactory grains, TimeProvider time)
+    private static async Task<Results<Ok<OfficeDetails>, Created<OfficeDetails>, Problem>> PutOffice(
+        string code, OfficeRequest? body, HttpContext http, IGrainFactory grains, TimeProvider time, OperatorAudit audit)
     {
         if (!OfficeEndpoints.IsOfficeCode(code) || Provinces.OfDivisionCode(code) is null)
         {
@@ -107,14 +115,20 @@ public static class AdminEndpoints
         var office = grains.Get<IOfficeGrain>(code);
         var existed = await office.GetAsync() is not null;
         var details = OfficeDetails.From(await office.PutAsync(settings), time.GetUtcNow());
+        if (await audit.RecordAsync(http.User.ToCaller(), AuditKinds.OfficeSettings, code, OfficeRequests.Describe(settings, existed)) is { } unrecorded)
+        {
+            return unrecorded;
+        }
+
         return existed
             ? TypedResults.Ok(details)
             : TypedResults.Created($"/api/v1/offices/{code}/notice", details);
     }
 
-    private static async Task<Results<Ok<PoolResponse>, Problem>> PutPool(string code, PoolRequest? body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<PoolResponse>, Problem>> PutPool(string code, PoolRequest? body, HttpContext http, IGrainFactory grains, OperatorAudit audit)
     {
-        if (!http.User.ToCaller().Oversees(code))
+        var caller = http.User.ToCaller();
+        if (!caller.Oversees(code))
         {
             return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能管理本车管所的号池。"));
         }
@@ -142,12 +156,17 @@ public static class AdminEndpoints
             return Problems.Result(published.Error!);
         }
 
-        return TypedResults.Ok(await OfficeEndpoints.PoolAsync(grains, office));
+        var pool = await OfficeEndpoints.PoolAsync(grains, office);
+        return await audit.RecordAsync(caller, AuditKinds.PoolPublication, code, OfficeRequests.Describe(pool)) is { } unrecorded
+            ? unrecorded
+            : TypedResults.Ok(pool);
     }
 
-    private static async Task<Results<Ok<ImportResult>, Problem>> ImportVehicles(string code, JsonElement? body, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json)
+    private static async Task<Results<Ok<ImportResult>, Problem>> ImportVehicles(
+        string code, JsonElement? body, HttpContext http, IGrainFactory grains, IOptions<JsonOptions> json, OperatorAudit audit)
     {
-        if (!http.User.ToCaller().Oversees(code))
+        var caller = http.User.ToCaller();
+        if (!caller.Oversees(code))
         {
             return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能导入本车管所的车辆。"));
         }
@@ -187,7 +206,7 @@ public static class AdminEndpoints
 
         // A VIN given twice is written once, as its last item says (items apply in order). A vehicle registered at
         // another office moves only by an admin's hand, never by an operator's.
-        var mayMove = http.User.ToCaller().Role == Role.Admin;
+        var mayMove = caller.Role == Role.Admin;
         var elsewhere = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         await Parallel.ForEachAsync(valid.GroupBy(v => v.Vehicle.Vin), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (sameVin, _) =>
         {
@@ -204,7 +223,14 @@ public static class AdminEndpoints
 
         rejected.AddRange(valid.Where(v => elsewhere.ContainsKey(v.Vehicle.Vin)).Select(v =>
             new ImportRejection(v.Index, ErrorCodes.Forbidden, $"vin: 该车辆登记在车管所 {elsewhere[v.Vehicle.Vin]}，只有管理员可以转入。")));
-        return TypedResults.Ok(new ImportResult(valid.Count(v => !elsewhere.ContainsKey(v.Vehicle.Vin)), [.. rejected.OrderBy(r => r.Index)]));
+        var result = new ImportResult(valid.Count(v => !elsewhere.ContainsKey(v.Vehicle.Vin)), [.. rejected.OrderBy(r => r.Index)]);
+
+        // Counts only: the items carry ID numbers and phones, which the trail must not.
+        var detail = $"{index} items: {result.Imported} imported, {result.Rejected.Count} rejected"
+            + (elsewhere.IsEmpty ? "" : $" ({elsewhere.Count} registered at another office)");
+        return await audit.RecordAsync(caller, AuditKinds.VehicleImport, code, detail) is { } unrecorded
+            ? unrecorded
+            : TypedResults.Ok(result);
     }
 
     private static (VehicleRecord? Vehicle, string? Problem) ToVehicle(JsonElement element, string officeCode, JsonSerializerOptions options)

@@ -289,4 +289,22 @@ public static partial class OfficeRequests
 
         return errors.Any ? null : new PoolPublication(series);
     }
+
+    /// <summary>What the audit trail says of office settings saved: every setting but the notice's text (its version only).</summary>
+    public static string Describe(OfficeSettings s, bool existed)
+    {
+        var r = s.Rules;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{(existed ? "updated" : "created")}: name {s.Name}, prefix {s.Prefix}, opensAt {s.OpensAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) ?? "-"}, "
+            + $"hours {s.Hours.From}-{s.Hours.To}, maintenance {s.Maintenance}, crossRegion {s.CrossRegion}, "
+            + $"rules drawsPerVehicle {r.DrawsPerVehicle} platesPerDraw {r.PlatesPerDraw} batchSeconds {r.BatchSeconds} backupSeconds {r.BackupSeconds} "
+            + $"validityDays {r.ValidityDays} blacklistDays {r.BlacklistDays} smsCodeSeconds {r.SmsCodeSeconds} smsCooldownSeconds {r.SmsCooldownSeconds} "
+            + $"smsAttempts {r.SmsAttempts} smsConfirmDelaySeconds {r.SmsConfirmDelaySeconds}, "
+            + $"{s.Locations.Count} locations, {s.Locations.Sum(l => l.Slots.Count)} slots, notice {s.Notice?.Version ?? "unchanged"}");
+    }
+
+    /// <summary>What the audit trail says of a publication: each series' blocks and counts as published.</summary>
+    public static string Describe(PoolResponse pool) =>
+        "published: " + (pool.Series.Count == 0 ? "no series" : string.Join("; ", pool.Series.Select(x => string.Create(CultureInfo.InvariantCulture,
+            $"{x.PlateKind.ToString().ToLowerInvariant()} {x.EnergyLetter} {string.Join(" ", x.Blocks)} (total {x.Total}, available {x.Available}, reserved {x.Reserved}, issued {x.Issued})"))));
 }

@@ -52,7 +52,7 @@ public static class UserEndpoints
             .ToList());
     }
 
-    private static async Task<Results<NoContent, Problem>> SetDisabled(string username, DisabledRequest? body, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<NoContent, Problem>> SetDisabled(string username, DisabledRequest? body, HttpContext http, IGrainFactory grains, OperatorAudit audit)
     {
         if (body?.Disabled is not { } disabled)
         {
@@ -64,7 +64,8 @@ public static class UserEndpoints
             return Problems.Result(PlateError.NotFound("用户不存在。"));
         }
 
-        if (disabled && string.Equals(account.Username, http.User.ToCaller().Username, StringComparison.OrdinalIgnoreCase))
+        var caller = http.User.ToCaller();
+        if (disabled && string.Equals(account.Username, caller.Username, StringComparison.OrdinalIgnoreCase))
         {
             return Problems.Result(new PlateError(ErrorCodes.Forbidden, "不能停用自己的账户。"));
         }
@@ -78,16 +79,22 @@ public static class UserEndpoints
                 await grains.Get<IOwnerGrain>(idNumber).ReleaseAsync(account.Username);
             }
 
-            return TypedResults.NoContent();
+            return await RecordAsync(AuditKinds.AccountDisabled, "disabled");
         }
 
         if (account.IdNumber is { } held)
         {
             var reclaimed = await grains.Get<IOwnerGrain>(held).ReclaimAsync(account.Username);
-            return reclaimed.Error is { } error ? Problems.Result(error) : TypedResults.NoContent();
+            return reclaimed.Error is { } error ? Problems.Result(error) : await RecordAsync(AuditKinds.AccountEnabled, "enabled");
         }
 
         await grains.Account(username).SetDisabledAsync(false);
-        return TypedResults.NoContent();
+        return await RecordAsync(AuditKinds.AccountEnabled, "enabled");
+
+        // The account's office (a citizen's or an operator's; none for an admin) is where its operators find it.
+        async Task<Results<NoContent, Problem>> RecordAsync(string kind, string what) =>
+            await audit.RecordAsync(caller, kind, account.OfficeCode, $"{account.Role.ToString().ToLowerInvariant()} account {account.Username} {what}") is { } unrecorded
+                ? unrecorded
+                : TypedResults.NoContent();
     }
 }

@@ -63,7 +63,7 @@ public static class WindowEndpoints
         return reply.Error is { } error ? Problems.Result(error) : TypedResults.Ok(reply.View!);
     }
 
-    private static async Task<Results<NoContent, Problem>> LiftBlacklist(string username, IGrainFactory grains)
+    private static async Task<Results<NoContent, Problem>> LiftBlacklist(string username, HttpContext http, IGrainFactory grains, OperatorAudit audit)
     {
         // The blacklist is the person's: lifting it through one account lifts it for every account they hold.
         if (username.Length > 64 || await grains.Account(username).GetAsync() is not { } account)
@@ -76,6 +76,9 @@ public static class WindowEndpoints
             await grains.Get<IOwnerGrain>(idNumber).LiftBlacklistAsync();
         }
 
-        return TypedResults.NoContent();
+        // Named by the account it was lifted through: the person's ID number stays out of the trail.
+        return await audit.RecordAsync(http.User.ToCaller(), AuditKinds.BlacklistLift, account.OfficeCode, $"blacklist lifted through account {account.Username}") is { } unrecorded
+            ? unrecorded
+            : TypedResults.NoContent();
     }
 }

@@ -20,7 +20,16 @@ public sealed record OfficeSummary(string Code, string Name, string Prefix, stri
     }
 }
 
-public sealed record SeriesDto(PlateKind PlateKind, string EnergyLetter, IReadOnlyList<string> Blocks, int Total, int Available, int Held, int Reserved, int Issued);
+/// <summary>
+/// One series of the publication with its live counts; <c>blockCounts</c> gives the same counts for each published block
+/// (in the order of <c>blocks</c>), and they add up to the series' counts.
+/// </summary>
+public sealed record SeriesDto(
+    PlateKind PlateKind, string EnergyLetter, IReadOnlyList<string> Blocks, int Total, int Available, int Held, int Reserved, int Issued,
+    IReadOnlyList<BlockCountsDto> BlockCounts);
+
+/// <summary>Live counts of one published block: <c>total</c> = <c>available</c> + <c>held</c> + <c>reserved</c> + <c>issued</c>.</summary>
+public sealed record BlockCountsDto(string Block, int Total, int Available, int Held, int Reserved, int Issued);
 
 public sealed record PoolResponse(string Code, string Prefix, IReadOnlyList<SeriesDto> Series);
 
@@ -32,7 +41,7 @@ public static class OfficeEndpoints
         var offices = app.MapGroup("/api/v1/offices").WithTags("Offices").AllowAnonymous();
         offices.MapGet("", ListOffices).WithName("ListOffices").WithSummary("Every office, with whether it takes selections now.");
         offices.MapGet("/{code}/notice", GetNotice).WithName("GetNotice").WithSummary("The business notice an applicant accepts.");
-        offices.MapGet("/{code}/pool", GetPool).WithName("GetPool").WithSummary("The pool publication with live counts per series (public).");
+        offices.MapGet("/{code}/pool", GetPool).WithName("GetPool").WithSummary("The pool publication with live counts per series and per published block (public).");
         return app;
     }
 
@@ -58,7 +67,8 @@ public static class OfficeEndpoints
     {
         var counts = await grains.Get<IPlatePoolGrain>(office.Code).GetCountsAsync();
         return new PoolResponse(office.Code, office.Settings.Prefix, [.. counts.Select(c =>
-            new SeriesDto(c.PlateKind, c.EnergyLetter.ToString(), c.Blocks, c.Total, c.Available, c.Held, c.Reserved, c.Issued))]);
+            new SeriesDto(c.PlateKind, c.EnergyLetter.ToString(), c.Blocks, c.Total, c.Available, c.Held, c.Reserved, c.Issued,
+                [.. c.BlockCounts.Select(b => new BlockCountsDto(b.Block, b.Total, b.Available, b.Held, b.Reserved, b.Issued))]))]);
     }
 
     /// <summary>The office with this code, or null (also for codes that cannot be one).</summary>

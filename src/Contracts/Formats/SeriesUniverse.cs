@@ -86,6 +86,9 @@ public sealed class SeriesUniverse
         return _blocks[b].SerialAt(index - _starts[b]);
     }
 
+    /// <summary>Which block (its position in <see cref="Blocks"/>) the number at an index belongs to.</summary>
+    public int BlockIndexOf(int index) => _blocks.Length == 1 ? 0 : BlockOf(_starts, index);
+
     /// <summary>The serial at an index of the no-4 space, in [0, <see cref="NoFourTotal"/>).</summary>
     public string NoFourSerialAt(int noFourIndex)
     {

@@ -1,29 +1,23 @@
+using PlateOrleans.Contracts;
+
 namespace PlateOrleans.Grains.Ledger;
 
-/// <summary>The kinds of event the audit trail keeps.</summary>
-public static class AuditKinds
-{
-    public const string Draw = "draw";
-    public const string Backup = "backup";
-    public const string Confirmation = "confirmation";
-    public const string AutoConfirmation = "auto_confirmation";
-    public const string Release = "release";
-    public const string Exchange = "exchange";
-}
-
-/// <summary>One event of a vehicle's trail: what happened, to which numbers, by whom, when.</summary>
+/// <summary>
+/// One event of the trail: what happened, to which numbers, by whom, when. A vehicle's step has its VIN; an operator's
+/// action has none, and an action on an admin's account no office.
+/// </summary>
 public sealed record AuditEvent(
     DateTimeOffset At,
     string Kind,
-    string Vin,
-    string OfficeCode,
+    string? Vin,
+    string? OfficeCode,
     string? Actor,
     IReadOnlyList<string> Plates,
     string? Detail = null);
 
 /// <summary>
 /// The append-only audit trail of draws, backups, confirmations, releases and exchanges, so that a dispute
-/// ("I was shown a number someone else got") can be answered.
+/// ("I was shown a number someone else got") can be answered, and of what operators did (see <see cref="AuditKinds"/>).
 /// </summary>
 public interface IAuditTrail
 {
@@ -32,4 +26,7 @@ public interface IAuditTrail
 
     /// <summary>A vehicle's events, oldest first.</summary>
     Task<IReadOnlyList<AuditEvent>> ReadByVinAsync(string vin, CancellationToken cancellationToken = default);
+
+    /// <summary>The events of an office or an actor (exactly one given), of the kinds asked (all when none), before a moment, newest first.</summary>
+    Task<IReadOnlyList<AuditEvent>> FindAsync(AuditQuery query, CancellationToken cancellationToken = default);
 }

@@ -16,6 +16,10 @@ public sealed class RegistryReaderGrain(IPlateLedger ledger, IAuditTrail audit) 
     private static Assignment ToAssignment(LedgerEntry e) => new(e.Plate, e.Vin, e.OfficeCode, e.By, e.ReservedAt, e.ExchangeBy, e.ExchangedAt);
 
     public async Task<IReadOnlyList<AuditRecord>> GetAuditAsync(string vin) =>
-        [.. (await audit.ReadByVinAsync(vin)).Select(e =>
-            new AuditRecord(e.At, e.Kind, e.Vin, e.OfficeCode, e.Actor, e.Plates, e.Detail))];
+        [.. (await audit.ReadByVinAsync(vin)).Select(ToRecord)];
+
+    public async Task<IReadOnlyList<AuditRecord>> FindAuditAsync(AuditQuery query) =>
+        [.. (await audit.FindAsync(query)).Select(ToRecord)];
+
+    private static AuditRecord ToRecord(AuditEvent e) => new(e.At, e.Kind, e.Vin, e.OfficeCode, e.Actor, e.Plates, e.Detail);
 }

@@ -255,7 +255,7 @@ public sealed class PlateAllocator
         _series.SelectMany(s => s.Owners.Select(o =>
             (Prefix + s.Universe.SerialAt(o.Key), o.Value, s.States[o.Key] == NumberState.Issued))).ToList();
 
-    /// <summary>Live counts per series, in publication order.</summary>
+    /// <summary>Live counts per series and per block, in publication order: read from counters, no scan of the numbers.</summary>
     public IReadOnlyList<SeriesCounts> Counts(DateTimeOffset now)
     {
         Sweep(now);
@@ -267,7 +267,8 @@ public sealed class PlateAllocator
             s.All.Count,
             s.Holds.Count,
             s.ReservedCount,
-            s.IssuedCount)).ToList();
+            s.IssuedCount,
+            s.BlockCounts())).ToList();
     }
 
     /// <summary>Returns every hold that lapsed by <paramref name="now"/> to the bags.</summary>
@@ -288,7 +289,7 @@ public sealed class PlateAllocator
     private void PlaceHold(SeriesPool series, int index, string holder, DateTimeOffset until)
     {
         var version = ++_version;
-        series.States[index] = NumberState.Held;
+        series.SetState(index, NumberState.Held);
         series.Holds[index] = new HoldEntry(holder, until.UtcTicks, version);
         _expiries.Enqueue((series, index, version), until.UtcTicks);
     }
@@ -317,10 +318,36 @@ public sealed class PlateAllocator
     /// <summary>The numbers of one series and where each stands.</summary>
     private sealed class SeriesPool
     {
+        private const int StateCount = 4;
+
+        // Which block each number belongs to, when there is more than one block and at most 256 (the API allows 100):
+        // one byte a number makes the block of a number O(1) on the draw path. More blocks fall back to a binary search.
+        private readonly byte[]? _blockAt;
+
+        // How many numbers of each block stand in each state: [block * StateCount + (int)state]. Every change of a
+        // number's state goes through SetState, which moves one count: O(1), so the publication reads counters only.
+        private readonly int[] _blockCounts;
+
         public SeriesPool(SeriesUniverse universe)
         {
             Universe = universe;
             States = new NumberState[universe.Total];
+            var blocks = universe.Blocks;
+            _blockCounts = new int[blocks.Count * StateCount];
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                _blockCounts[(b * StateCount) + (int)NumberState.Available] = blocks[b].Count;
+            }
+
+            if (blocks.Count is > 1 and <= byte.MaxValue + 1)
+            {
+                _blockAt = new byte[universe.Total];
+                for (int b = 0, start = 0; b < blocks.Count; start += blocks[b].Count, b++)
+                {
+                    _blockAt.AsSpan(start, blocks[b].Count).Fill((byte)b);
+                }
+            }
+
             All = new IndexBag(universe.Total, universe.Total);
             NoFour = new IndexBag(universe.Total, universe.NoFourTotal);
             for (var i = 0; i < universe.Total; i++)
@@ -359,10 +386,39 @@ public sealed class PlateAllocator
             Holds.Remove(index);
         }
 
+        /// <summary>Sets where a number stands, and moves its block's count from the old state to the new one.</summary>
+        public void SetState(int index, NumberState state)
+        {
+            var block = _blockAt is { } blockAt ? blockAt[index] : Universe.BlockIndexOf(index);
+            _blockCounts[(block * StateCount) + (int)States[index]]--;
+            _blockCounts[(block * StateCount) + (int)state]++;
+            States[index] = state;
+        }
+
+        /// <summary>The counts of every block, in publication order.</summary>
+        public IReadOnlyList<BlockCounts> BlockCounts()
+        {
+            var blocks = Universe.Blocks;
+            var counts = new BlockCounts[blocks.Count];
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                var at = b * StateCount;
+                counts[b] = new BlockCounts(
+                    blocks[b].Pattern,
+                    blocks[b].Count,
+                    _blockCounts[at + (int)NumberState.Available],
+                    _blockCounts[at + (int)NumberState.Held],
+                    _blockCounts[at + (int)NumberState.Reserved],
+                    _blockCounts[at + (int)NumberState.Issued]);
+            }
+
+            return counts;
+        }
+
         public void MakeAvailable(int index)
         {
             Holds.Remove(index);
-            States[index] = NumberState.Available;
+            SetState(index, NumberState.Available);
             All.Add(index);
             if (!Universe.HasFourAt(index))
             {
@@ -372,7 +428,7 @@ public sealed class PlateAllocator
 
         public void Assign(int index, string vin, NumberState state)
         {
-            States[index] = state;
+            SetState(index, state);
             Owners[index] = vin;
             if (state == NumberState.Issued)
             {

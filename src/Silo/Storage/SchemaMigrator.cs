@@ -19,20 +19,28 @@ public static class SchemaMigrator
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(1);
 
     /// <summary>Applies the scripts not yet applied; returns their names (none when the schema is current).</summary>
-    public static async Task<IReadOnlyList<string>> MigrateAsync(
-        StorageOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<string>> MigrateAsync(
+        StorageOptions options, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        MigrateAsync(options, lastScript: null, logger, cancellationToken);
+
+    /// <summary>
+    /// Applies the scripts up to and including the one whose file name is <paramref name="lastScript"/> (all when null):
+    /// the tests build a database as an earlier release left it, then migrate it to the current schema.
+    /// </summary>
+    internal static async Task<IReadOnlyList<string>> MigrateAsync(
+        StorageOptions options, string? lastScript, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         var connectionString = options.ResolveConnectionString();
         return options.Provider switch
         {
-            StorageProvider.PostgreSql => await MigratePostgreSqlAsync(connectionString, logger, cancellationToken),
-            StorageProvider.Sqlite => await MigrateSqliteAsync(connectionString, logger, cancellationToken),
+            StorageProvider.PostgreSql => await MigratePostgreSqlAsync(connectionString, lastScript, logger, cancellationToken),
+            StorageProvider.Sqlite => await MigrateSqliteAsync(connectionString, lastScript, logger, cancellationToken),
             _ => throw new InvalidOperationException($"The {options.Provider} storage has no schema."),
         };
     }
 
     private static async Task<IReadOnlyList<string>> MigratePostgreSqlAsync(
-        string connectionString, ILogger? logger, CancellationToken cancellationToken)
+        string connectionString, string? lastScript, ILogger? logger, CancellationToken cancellationToken)
     {
         // A session-level advisory lock, held on a connection of its own while DbUp works on others: the second
         // process waits here, then finds the journal complete and applies nothing. The lock connection is not
@@ -47,11 +55,11 @@ public static class SchemaMigrator
         }
 
         var upgrade = DeployChanges.To.PostgresqlDatabase(connectionString);
-        return await Task.Run(() => Run(upgrade, "PostgreSql", logger), cancellationToken);
+        return await Task.Run(() => Run(upgrade, "PostgreSql", lastScript, logger), cancellationToken);
     }
 
     private static async Task<IReadOnlyList<string>> MigrateSqliteAsync(
-        string connectionString, ILogger? logger, CancellationToken cancellationToken)
+        string connectionString, string? lastScript, ILogger? logger, CancellationToken cancellationToken)
     {
         var databaseFile = new SqliteConnectionStringBuilder(connectionString).DataSource;
         // SQLite has no lock that outlives a transaction, and DbUp runs one transaction per script; a lock file
@@ -70,16 +78,17 @@ public static class SchemaMigrator
         }
 
         var upgrade = DeployChanges.To.SqliteDatabase(connectionString);
-        return await Task.Run(() => Run(upgrade, "Sqlite", logger), cancellationToken);
+        return await Task.Run(() => Run(upgrade, "Sqlite", lastScript, logger), cancellationToken);
     }
 
-    private static IReadOnlyList<string> Run(UpgradeEngineBuilder upgrade, string folder, ILogger? logger)
+    private static IReadOnlyList<string> Run(UpgradeEngineBuilder upgrade, string folder, string? lastScript, ILogger? logger)
     {
         // Resource names (PlateOrleans.Silo.Storage.Schema.Sqlite.0001_....sql) are what DbUp journals: renaming a
         // script or its folder would run it again.
         var prefix = $"{typeof(SchemaMigrator).Namespace}.Schema.{folder}.";
         var builder = upgrade
-            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.StartsWith(prefix, StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(typeof(SchemaMigrator).Assembly, name => name.StartsWith(prefix, StringComparison.Ordinal)
+                && (lastScript is null || string.CompareOrdinal(name[prefix.Length..], lastScript) <= 0))
             // The scripts use PostgreSQL dollar quoting ($sql$), which DbUp would otherwise read as its variables.
             .WithVariablesDisabled()
             .WithTransactionPerScript();

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
 
 namespace PlateOrleans.Silo.Storage;
@@ -29,11 +31,70 @@ public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
         _appends.WriteAsync(auditEvent, cancellationToken);
 
     public Task<IReadOnlyList<AuditEvent>> ReadByVinAsync(string vin, CancellationToken cancellationToken = default) =>
+        ReadAsync("WHERE vin = @vin ORDER BY at, id", command => command.AddParameter("vin", vin), cancellationToken);
+
+    public Task<IReadOnlyList<AuditEvent>> FindAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        // Only parameters reach the text: the kinds are numbered placeholders, never the values themselves. Both
+        // searches are served by an index on (office_code, at) or (actor, at), newest first.
+        var where = new List<string>();
+        if (query.OfficeCode is not null)
+        {
+            where.Add("office_code = @office");
+        }
+
+        if (query.Actor is not null)
+        {
+            where.Add("actor = @actor");
+        }
+
+        if (query.Kinds.Count > 0)
+        {
+            where.Add($"kind IN ({string.Join(", ", query.Kinds.Select((_, i) => $"@kind{i}"))})");
+        }
+
+        if (query.Before is not null)
+        {
+            where.Add("at < @before");
+        }
+
+        if (query.OfficeCode is null && query.Actor is null)
+        {
+            throw new ArgumentException("An audit search names an office or an actor.", nameof(query));
+        }
+
+        return ReadAsync($"WHERE {string.Join(" AND ", where)} ORDER BY at DESC, id DESC LIMIT @limit", command =>
+        {
+            if (query.OfficeCode is { } office)
+            {
+                command.AddParameter("office", office);
+            }
+
+            if (query.Actor is { } actor)
+            {
+                command.AddParameter("actor", actor);
+            }
+
+            for (var i = 0; i < query.Kinds.Count; i++)
+            {
+                command.AddParameter($"kind{i}", query.Kinds[i]);
+            }
+
+            if (query.Before is { } before)
+            {
+                command.AddParameter("before", _database.ToDbTime(before));
+            }
+
+            command.AddParameter("limit", query.Limit);
+        }, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<AuditEvent>> ReadAsync(string filterAndOrder, Action<DbCommand> addParameters, CancellationToken cancellationToken) =>
         _database.RunAsync<IReadOnlyList<AuditEvent>>(async connection =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT at, kind, vin, office_code, actor, plates, detail FROM plate_audit WHERE vin = @vin ORDER BY at, id";
-            command.AddParameter("vin", vin);
+            command.CommandText = $"SELECT at, kind, vin, office_code, actor, plates, detail FROM plate_audit {filterAndOrder}";
+            addParameters(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var events = new List<AuditEvent>();
             while (await reader.ReadAsync(cancellationToken))
@@ -41,8 +102,8 @@ public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
                 events.Add(new AuditEvent(
                     At: _database.ReadTime(reader, 0),
                     Kind: reader.GetString(1),
-                    Vin: reader.GetString(2),
-                    OfficeCode: reader.GetString(3),
+                    Vin: reader.IsDBNull(2) ? null : reader.GetString(2),
+                    OfficeCode: reader.IsDBNull(3) ? null : reader.GetString(3),
                     Actor: reader.IsDBNull(4) ? null : reader.GetString(4),
                     Plates: JsonSerializer.Deserialize<string[]>(reader.GetString(5), PlatesJson) ?? [],
                     Detail: reader.IsDBNull(6) ? null : reader.GetString(6)));

@@ -214,9 +214,9 @@ public sealed class PlateAllocatorReserveTests
 
         Assert.Equal(
             [
-                new SeriesCounts(PlateKind.Small, 'F', ["F0####"], 10_000, 10_000, 0, 0, 0),
-                new SeriesCounts(PlateKind.Small, 'D', ["D0####", "DA1###"], 11_000, 11_000, 0, 0, 0),
-                new SeriesCounts(PlateKind.Large, 'D', ["12###D"], 1_000, 990, 10, 0, 0),
+                new SeriesCounts(PlateKind.Small, 'F', ["F0####"], 10_000, 10_000, 0, 0, 0, []),
+                new SeriesCounts(PlateKind.Small, 'D', ["D0####", "DA1###"], 11_000, 11_000, 0, 0, 0, []),
+                new SeriesCounts(PlateKind.Large, 'D', ["12###D"], 1_000, 990, 10, 0, 0, []),
             ],
             counts,
             (x, y) => x.PlateKind == y.PlateKind && x.EnergyLetter == y.EnergyLetter && x.Blocks.SequenceEqual(y.Blocks)

@@ -24,7 +24,19 @@ internal static class Pools
     {
         var counts = Assert.Single(all, c => c.PlateKind == PlateKind.Small && c.EnergyLetter == letter);
         Assert.Equal(counts.Total, counts.Available + counts.Held + counts.Reserved + counts.Issued);
+        AssertBlocksAddUp(counts);
         return counts;
+    }
+
+    /// <summary>Each block's counts add up to its size, and the blocks' counts to the series' counts.</summary>
+    public static void AssertBlocksAddUp(SeriesCounts counts)
+    {
+        Assert.Equal(counts.Blocks, counts.BlockCounts.Select(b => b.Block));
+        Assert.All(counts.BlockCounts, b => Assert.Equal(b.Total, b.Available + b.Held + b.Reserved + b.Issued));
+        Assert.Equal(
+            (counts.Total, counts.Available, counts.Held, counts.Reserved, counts.Issued),
+            (counts.BlockCounts.Sum(b => b.Total), counts.BlockCounts.Sum(b => b.Available), counts.BlockCounts.Sum(b => b.Held),
+                counts.BlockCounts.Sum(b => b.Reserved), counts.BlockCounts.Sum(b => b.Issued)));
     }
 
     /// <summary>Every plate of a small D series, with the prefix.</summary>
