@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using PlateOrleans.Grains;
 using PlateOrleans.Silo.Storage;
@@ -30,7 +31,17 @@ public static class PlateMetrics
 
     public static IServiceCollection AddPlateMetrics(this IServiceCollection services)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter([.. Meters]).AddPrometheusExporter());
+        // Enabled through the host's metrics builder rather than the SDK's AddMeter: a meter made by a host's
+        // IMeterFactory (Orleans', ASP.NET Core's, ours) is then exported by that host only, even when several hosts
+        // share a process (as tests do), while process-wide meters (the runtime's, the SQLite writer's) go to each.
+        services.AddMetrics(metrics =>
+        {
+            foreach (var meter in Meters)
+            {
+                metrics.EnableMetrics(meter);
+            }
+        });
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         return services;
     }
 }
