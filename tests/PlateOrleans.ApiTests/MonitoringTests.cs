@@ -48,6 +48,22 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task An_auto_confirmation_is_counted_apart_from_the_applicants_own()
+    {
+        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 1, backupSeconds = 1 });
+        var (citizen, vin) = await _api.ApplicantAsync(office);
+        await _api.WalkToDrawingAsync(citizen, vin);
+        await DrawAsync(citizen, vin);
+        var admin = await _api.AdminAsync();
+
+        // Nobody reads the selection: the grain's timer confirms the batch's first number when its countdown ends.
+        await EventuallyAsync(
+            async () => Sample(await MetricsAsync(admin), "plateorleans_selection_confirmations_total", ("office", office), ("by", "auto")) == 1,
+            "the auto-confirmation counted");
+        Assert.Null(Sample(await MetricsAsync(admin), "plateorleans_selection_confirmations_total", ("office", office), ("by", "user")));
+    }
+
+    [Fact]
     public async Task The_pool_gauges_show_the_numbers_available_and_held_per_office_and_series()
     {
         var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 600 });
