@@ -87,7 +87,8 @@ start() {
   for i in $(seq 1 "$silos"); do
     start_process "silo$i" "$silo_dir" PlateOrleans.Silo.dll $(common_settings) \
       "DOTNET_ENVIRONMENT=Development" "Sms__Provider=Outbox" \
-      "Orleans__SiloPort=$((11110 + i))" "Orleans__GatewayPort=$((29999 + i))" "Orleans__AdvertisedHost=127.0.0.1"
+      "Orleans__SiloPort=$((11110 + i))" "Orleans__GatewayPort=$((29999 + i))" "Orleans__AdvertisedHost=127.0.0.1" \
+      "Operations__Port=$((8089 + i))"
   done
   # shellcheck disable=SC2046
   start_process api "$api_dir" PlateOrleans.Api.dll $(common_settings) \
@@ -118,6 +119,7 @@ status() {
   if pg_running; then echo "postgres: running on 127.0.0.1:$pg_port"; else echo "postgres: stopped"; fi
   curl -s "$api_url/health/ready" 2>/dev/null && echo || true
   echo "API $api_url/docs, dashboard $api_url/dashboard (sign in as admin), PostgreSQL: $connection"
+  echo "silos' health and metrics: http://127.0.0.1:8090/health/ready, /metrics (silo1; silo2 on 8091, ...)"
 }
 
 stop() {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orleans.Dashboard;
 using PlateOrleans.Api.Accounts;
 using PlateOrleans.Api.Admin;
 using PlateOrleans.Api.Auth;
@@ -9,6 +8,7 @@ using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Api.Selections;
+using PlateOrleans.Silo.Operations;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +20,8 @@ builder.Services.AddPlateAuth(builder.Configuration);
 builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
 builder.Services.AddPlateOpenApi();
+builder.Services.AddPlateMetrics();
+builder.Services.AddStorageProbe(builder.Configuration);
 builder.AddPlateStartupChecks();
 builder.Services.AddSingleton<OperatorAudit>();
 builder.Services.AddHostedService<StartupSeeder>();
@@ -34,8 +36,8 @@ app.UseAuthorization();
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting();
 app.MapScalarApiReference("/docs", o => o.WithTitle("PlateOrleans API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
     .AllowAnonymous().DisableRateLimiting();
-app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(AuthSetup.StaffPolicy);
 app.MapHealth();
+app.MapMonitoring();
 app.MapAccounts();
 app.MapOffices();
 app.MapSelections();

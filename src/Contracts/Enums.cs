@@ -37,6 +37,9 @@ public enum Role
     Citizen,
     Operator,
     Admin,
+
+    /// <summary>Watches the whole system (metrics, the whole dashboard); may change nothing anywhere.</summary>
+    Monitor,
 }
 
 /// <summary>The stages of a selection, in order; <see cref="Lapsed"/> follows <see cref="Completed"/> when the deadline passes.</summary>

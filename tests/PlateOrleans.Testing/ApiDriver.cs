@@ -36,6 +36,10 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
 
     public HttpClient Anonymous() => factory.CreateClient();
 
+    /// <summary>A browser: keeps cookies, follows no redirect (so that tests see where it would go).</summary>
+    public HttpClient Browser() =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
     public async Task<HttpClient> SignInAsync(string username, string password)
     {
         var response = await Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password });

@@ -12,17 +12,21 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort, string logFile)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort, string logFile)
     {
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
         LogFile = logFile;
     }
 
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
+
+    /// <summary>Its health and metrics endpoint, on loopback (<c>Operations:Port</c>).</summary>
+    public int HttpPort { get; }
 
     public string LogFile { get; }
 
@@ -34,7 +38,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// </summary>
     public static SiloProcess Start(IReadOnlyDictionary<string, string> settings)
     {
-        var (siloPort, gatewayPort) = (TcpPorts.GetFree(), TcpPorts.GetFree());
+        var (siloPort, gatewayPort, httpPort) = (TcpPorts.GetFree(), TcpPorts.GetFree(), TcpPorts.GetFree());
         // A directory without appsettings.json: the settings below are all there is.
         var directory = TestDirectories.Create("silo");
         var logFile = Path.Combine(directory, "silo.log");
@@ -51,6 +55,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Orleans:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:AdvertisedHost"] = "127.0.0.1",
+            ["Operations:Port"] = httpPort.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in environment)
         {
@@ -77,7 +82,7 @@ public sealed class SiloProcess : IAsyncDisposable
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process, siloPort, gatewayPort, logFile);
+        return new SiloProcess(process, siloPort, gatewayPort, httpPort, logFile);
     }
 
     /// <summary>Ends the process at once: no shutdown, no last word to the membership table.</summary>

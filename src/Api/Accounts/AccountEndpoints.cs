@@ -95,7 +95,7 @@ public static partial class AccountEndpoints
             : TypedResults.Created("/api/v1/me", new RegisteredResponse(account.Username, account.UserType!.Value, account.OfficeCode!));
     }
 
-    private static async Task<Results<Ok<TokenResponse>, Problem>> IssueToken(TokenRequest? body, HttpContext http, IGrainFactory grains, Passwords passwords, TokenService tokens)
+    private static async Task<Results<Ok<TokenResponse>, Problem>> IssueToken(TokenRequest? body, HttpContext http, SignIns signIns, TokenService tokens)
     {
         if (body is null)
         {
@@ -103,40 +103,17 @@ public static partial class AccountEndpoints
         }
 
         var errors = new FieldErrors()
-            .Check(!string.IsNullOrEmpty(body.Username) && body.Username.Length <= 64, "username", "请输入用户名。")
-            .Check(!string.IsNullOrEmpty(body.Password) && body.Password.Length <= 128, "password", "请输入密码。");
+            .Check(!string.IsNullOrEmpty(body.Username) && body.Username.Length <= SignIns.MaxUsername, "username", "请输入用户名。")
+            .Check(!string.IsNullOrEmpty(body.Password) && body.Password.Length <= SignIns.MaxPassword, "password", "请输入密码。");
         if (errors.Any)
         {
             return errors.ToResult();
         }
 
-        // Repeated failures make the next try wait before its password is even hashed (see SignInThrottle).
-        var grain = grains.Account(body.Username!);
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await grain.SignInWaitAsync(address) is var wait && wait > TimeSpan.Zero)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            return Problems.Result(new PlateError(ErrorCodes.RateLimited, $"密码错误次数过多，请 {seconds} 秒后再试。") { RetryAfterSeconds = seconds });
-        }
-
-        var account = await grain.GetAsync();
-        if (await passwords.VerifyAsync(account, body.Password!) is not { } matches)
-        {
-            return Problems.Result(Passwords.Busy());
-        }
-
-        await grain.RecordSignInAsync(address, matches);
-        if (!matches)
-        {
-            return Problems.Result(new PlateError(ErrorCodes.InvalidCredentials, "用户名或密码错误。"));
-        }
-
-        if (account!.Disabled)
-        {
-            return Problems.Result(new PlateError(ErrorCodes.AccountDisabled, "该账户已被停用。"));
-        }
-
-        return TypedResults.Ok(new TokenResponse(tokens.Issue(account!), "Bearer", (int)tokens.Lifetime.TotalSeconds));
+        var signedIn = await signIns.CheckAsync(body.Username!, body.Password!, http);
+        return signedIn.Value is { } account
+            ? TypedResults.Ok(new TokenResponse(tokens.Issue(account), "Bearer", (int)tokens.Lifetime.TotalSeconds))
+            : Problems.Result(signedIn.Error!);
     }
 
     private static async Task<Results<Ok<MeResponse>, Problem>> GetMe(HttpContext http, IGrainFactory grains, TimeProvider time)

@@ -31,7 +31,7 @@ public static class AdminEndpoints
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder admin)
     {
         admin.MapPost("/users", CreateUser).RequireAuthorization(AuthSetup.AdminPolicy)
-            .WithName("CreateUser").WithSummary("Creates an operator (of one office) or an admin.");
+            .WithName("CreateUser").WithSummary("Creates an operator (of one office), an admin, or a monitor (reads /metrics and the whole dashboard, changes nothing).");
         admin.MapPut("/offices/{code}", PutOffice).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("PutOffice").WithSummary("Creates or updates an office.")
             .WithDescription(OfficeRequests.RangesDescription)
@@ -53,10 +53,10 @@ public static class AdminEndpoints
             return FieldErrors.MissingBody();
         }
 
-        var role = body.Role switch { "admin" => Role.Admin, "operator" => Role.Operator, _ => (Role?)null };
+        var role = body.Role switch { "admin" => Role.Admin, "operator" => Role.Operator, "monitor" => Role.Monitor, _ => (Role?)null };
         var errors = new FieldErrors()
             .CheckCredentials(body.Username, body.Password)
-            .Check(role is not null, "role", "角色为 admin 或 operator。");
+            .Check(role is not null, "role", "角色为 admin、operator 或 monitor。");
         if (role == Role.Operator)
         {
             errors.Check(body.OfficeCode is { } code && await OfficeEndpoints.FindAsync(grains, code) is not null, "officeCode", "操作员须属于一个已开通的车管所。");

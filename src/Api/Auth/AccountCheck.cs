@@ -8,9 +8,10 @@ namespace PlateOrleans.Api.Auth;
 
 /// <summary>
 /// Checks every token against its account: a token works only while the account exists, is enabled, and still has
-/// the security stamp the token was issued with (a new password, role or a disabling changes it). The account comes
-/// from this node's <see cref="AccountCache"/>, which its grain tells of every change: no grain call per request. What the request needs of the
-/// account (ID number, user type, office) is added to the principal from there, never taken from the token.
+/// the security stamp the token was issued with (a new password, role or a disabling changes it); bearer tokens and
+/// the staff's sign-in cookie (which holds such a token) alike. The account comes from this node's
+/// <see cref="AccountCache"/>, which its grain tells of every change: no grain call per request. What the request
+/// needs of the account (ID number, user type, office) is added to the principal from there, never taken from the token.
 /// </summary>
 public static class AccountCheck
 {
@@ -54,6 +55,9 @@ public static class AccountCheck
 
         principal.AddIdentity(new ClaimsIdentity(facts));
     }
+
+    /// <summary>Why this request's token or cookie was refused, when it was.</summary>
+    public static PlateError? FailureOf(HttpContext http) => http.Items[FailureKey] as PlateError;
 
     /// <summary>Answers a refused token with the reason found above (<c>account_disabled</c>, say) instead of a bare 401.</summary>
     public static async Task OnChallenge(JwtBearerChallengeContext context)

@@ -20,11 +20,29 @@ public sealed class JwtOptions
     public SymmetricSecurityKey Key() => new(Encoding.UTF8.GetBytes(SigningKey));
 }
 
-/// <summary>JWT bearer tokens, hashed passwords, roles and the two policies the endpoints use.</summary>
+/// <summary>
+/// JWT bearer tokens, hashed passwords, roles and the policies the endpoints use. The API's endpoints accept bearer
+/// tokens only. The dashboard and <c>/metrics</c> (<see cref="MonitoringPolicy"/>, <see cref="GrainKeysPolicy"/>) also
+/// accept the staff's sign-in cookie (<see cref="StaffCookie"/>): the same token, kept by the browser HttpOnly and
+/// SameSite=Strict, checked by the same <see cref="AccountCheck"/>. A cookie never authorizes the API, so no other site
+/// can make a signed-in browser write through it.
+/// </summary>
 public static class AuthSetup
 {
     public const string AdminPolicy = "admin";
     public const string StaffPolicy = "staff";
+
+    /// <summary>Reading <c>/metrics</c> and the dashboard's cluster views: admins, operators and monitors, by token or cookie.</summary>
+    public const string MonitoringPolicy = "monitoring";
+
+    /// <summary>The dashboard's views of grain keys (VINs of every office), reminders and logs: admins and monitors only.</summary>
+    public const string GrainKeysPolicy = "grain-keys";
+
+    /// <summary>The scheme of the staff's sign-in cookie: a bearer token read from <see cref="StaffCookie.Name"/>.</summary>
+    public const string CookieScheme = "staff-cookie";
+
+    /// <summary>Picks the bearer token when the request has an Authorization header, the cookie otherwise.</summary>
+    public const string TokenOrCookieScheme = "token-or-cookie";
 
     public static IServiceCollection AddPlateAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -38,30 +56,54 @@ public static class AuthSetup
         services.AddSingleton<TokenService>();
         services.AddSingleton<IPasswordHasher<AccountRecord>, PasswordHasher<AccountRecord>>();
         services.AddSingleton<Passwords>();
+        services.AddSingleton<SignIns>();
         services.AddSingleton<AccountCache>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountCache>());
         services.Configure<PasswordHasherOptions>(o =>
             o.IterationCount = configuration.GetValue("Auth:PasswordIterations", o.IterationCount));
-
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        services.AddAntiforgery(o =>
         {
-            o.MapInboundClaims = false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = jwt.Issuer,
-                ValidAudience = jwt.Audience,
-                IssuerSigningKey = jwt.Key(),
-                NameClaimType = JwtRegisteredClaimNames.Sub,
-                RoleClaimType = TokenService.RoleClaim,
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
-            o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidated, OnChallenge = AccountCheck.OnChallenge };
+            o.Cookie.Name = StaffCookie.AntiforgeryName;
+            o.FormFieldName = StaffCookie.AntiforgeryField;
         });
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = ValidationOf(jwt);
+                o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidated, OnChallenge = AccountCheck.OnChallenge };
+            })
+            .AddJwtBearer(CookieScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = ValidationOf(jwt);
+                o.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = StaffCookie.OnMessageReceived,
+                    OnTokenValidated = AccountCheck.OnTokenValidated,
+                    OnChallenge = StaffCookie.OnChallenge,
+                };
+            })
+            .AddPolicyScheme(TokenOrCookieScheme, "Bearer token or staff cookie", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CookieScheme);
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireRole("admin"))
-            .AddPolicy(StaffPolicy, p => p.RequireRole("admin", "operator"));
+            .AddPolicy(StaffPolicy, p => p.RequireRole("admin", "operator"))
+            .AddPolicy(MonitoringPolicy, p => p.AddAuthenticationSchemes(TokenOrCookieScheme).RequireRole("admin", "operator", "monitor"))
+            .AddPolicy(GrainKeysPolicy, p => p.AddAuthenticationSchemes(TokenOrCookieScheme).RequireRole("admin", "monitor"));
         return services;
     }
+
+    private static TokenValidationParameters ValidationOf(JwtOptions jwt) => new()
+    {
+        ValidIssuer = jwt.Issuer,
+        ValidAudience = jwt.Audience,
+        IssuerSigningKey = jwt.Key(),
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = TokenService.RoleClaim,
+        ClockSkew = TimeSpan.FromSeconds(30),
+    };
 
     /// <summary>The caller as grains know it: the username and role from the token, the rest from the account.</summary>
     public static Caller ToCaller(this ClaimsPrincipal user) => new(

@@ -7,10 +7,10 @@ namespace PlateOrleans.Grains.Pool;
 /// <summary>
 /// The pool of one office. Reentrant: every allocator step is synchronous, so calls may interleave while a reservation
 /// waits for the ledger, and draws never wait on I/O. The pool is rebuilt from the office's publication and the ledger
-/// on activation; holds are not durable.
+/// on activation; holds are not durable. Its counts go to <see cref="SelectionMetrics"/> every second, for the gauges.
 /// </summary>
 [Reentrant]
-public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Grain, IPlatePoolGrain
+public sealed class PlatePoolGrain(IPlateLedger ledger, SelectionMetrics metrics, TimeProvider time) : Grain, IPlatePoolGrain
 {
     private static readonly TimeSpan _sweepPeriod = TimeSpan.FromSeconds(1);
     private PlatePool _pool = null!;
@@ -22,9 +22,22 @@ public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Gra
         var office = await GrainFactory.Get<IOfficeGrain>(Code).GetAsync();
         _pool = new PlatePool(Code, office?.Settings.Prefix ?? "", ledger, time, new CryptoRandomSource());
         await _pool.PublishAsync(office?.Publication ?? PoolPublication.Empty, cancellationToken);
+        metrics.PublishPool(Code, _pool.Counts());
         this.RegisterGrainTimer(
-            () => { _pool.Sweep(); return Task.CompletedTask; },
+            () =>
+            {
+                // Counts() sweeps lapsed holds back first.
+                metrics.PublishPool(Code, _pool.Counts());
+                return Task.CompletedTask;
+            },
             new GrainTimerCreationOptions { DueTime = _sweepPeriod, Period = _sweepPeriod, Interleave = true, KeepAlive = false });
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Another silo may activate the pool next: its gauges are that silo's to report.
+        metrics.RemovePool(Code);
+        return Task.CompletedTask;
     }
 
     public Task<Outcome<IReadOnlyList<string>>> DrawAsync(PoolDraw draw) => _pool.DrawAsync(draw);
@@ -50,5 +63,6 @@ public sealed class PlatePoolGrain(IPlateLedger ledger, TimeProvider time) : Gra
         }
 
         await _pool.PublishAsync(publication);
+        metrics.PublishPool(Code, _pool.Counts());
     }
 }

@@ -16,6 +16,7 @@ public sealed class FormalSelection(
     IGrainFactory grains,
     IAuditTrail audit,
     ISmsSender sms,
+    SelectionMetrics metrics,
     TimeProvider time) : ISelectionKind
 {
     public const string WakeUpReminder = "wake-up";
@@ -44,7 +45,8 @@ public sealed class FormalSelection(
             State.ReminderAt = nextWakeUp;
         }
 
-        work.Add(state.WriteStateAsync());
+        var written = state.WriteStateAsync();
+        work.Add(written);
         foreach (var e in events)
         {
             work.Add(e switch
@@ -59,7 +61,18 @@ public sealed class FormalSelection(
             });
         }
 
-        await Task.WhenAll(work);
+        try
+        {
+            await Task.WhenAll(work);
+        }
+        finally
+        {
+            // What was stored happened, whether or not its audit line or message went out with it.
+            if (written.IsCompletedSuccessfully)
+            {
+                metrics.Count(State.OfficeCode, events);
+            }
+        }
     }
 
     /// <summary>Nothing is left to happen by itself: the reminder goes, and the state says so.</summary>

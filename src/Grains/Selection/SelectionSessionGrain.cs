@@ -18,6 +18,7 @@ public sealed class SelectionSessionGrain(
     IPlateLedger ledger,
     IAuditTrail audit,
     ISmsSender sms,
+    SelectionMetrics metrics,
     TimeProvider time,
     ILogger<SelectionSessionGrain> logger) : Grain, ISelectionSessionGrain, IRemindable
 {
@@ -28,7 +29,7 @@ public sealed class SelectionSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _kind = new FormalSelection(this, Vin, state, GrainFactory, audit, sms, time);
+        _kind = new FormalSelection(this, Vin, state, GrainFactory, audit, sms, metrics, time);
         _steps = new SelectionSteps(this, Vin, state.State, _kind, time);
         if (!state.State.InProgress || state.State.Selected is not null)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
+using PlateOrleans.Grains;
 using PlateOrleans.Silo.Sms;
 using PlateOrleans.Silo.Storage;
 
@@ -25,6 +26,8 @@ public static class PlateSiloExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddPlateSms(configuration);
         silo.Services.AddDatabaseExceptionSerialization();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<SelectionMetrics>();
         return silo;
     }
 
