@@ -11,7 +11,7 @@ public static class OperatorEndpoints
     public static IEndpointRouteBuilder MapOperators(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/admin").WithTags("Operators").RequireAuthorization(AuthSetup.StaffPolicy);
-        admin.MapAdmin().MapUsers().MapRegistry().MapWindow();
+        admin.MapAdmin().MapUsers().MapLedger().MapWindow();
         return app;
     }
 }

@@ -53,7 +53,7 @@ public static class WindowEndpoints
             return OfficeEndpoints.NotFound(code);
         }
 
-        var assignment = await grains.GetGrain<IRegistryReaderGrain>(0).FindLiveAsync(code, body.Plate, body.VoucherCode);
+        var assignment = await grains.GetGrain<ILedgerReaderGrain>(0).FindLiveAsync(code, body.Plate, body.VoucherCode);
         if (assignment is null)
         {
             return Problems.Result(PlateError.NotFound("本车管所没有这个预选号牌（或凭证号不符）。"));

@@ -5,7 +5,7 @@ namespace PlateOrleans.Grains.Ledger;
 
 /// <summary>Operators' reads of the ledger and the audit trail: a stateless worker on whichever silo the call lands.</summary>
 [StatelessWorker]
-public sealed class RegistryReaderGrain(IPlateLedger ledger, IAuditTrail audit) : Grain, IRegistryReaderGrain
+public sealed class LedgerReaderGrain(IPlateLedger ledger, IAuditTrail audit) : Grain, ILedgerReaderGrain
 {
     public async Task<IReadOnlyList<Assignment>> GetAssignmentsAsync(string officeCode) =>
         [.. (await ledger.LiveByOfficeAsync(officeCode)).Select(ToAssignment)];

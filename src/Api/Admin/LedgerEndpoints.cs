@@ -18,7 +18,7 @@ namespace PlateOrleans.Api.Admin;
 public sealed record AuditSearch(string? Vin, string? Office, string? Actor, string? Kind, string? Before, string? Limit);
 
 /// <summary>What operators query in disputes and exports: the ledger's assignments and the audit trail.</summary>
-public static class RegistryEndpoints
+public static class LedgerEndpoints
 {
     /// <summary>The most events one search answers.</summary>
     public const int MaxAuditLimit = 1000;
@@ -27,7 +27,7 @@ public static class RegistryEndpoints
     public const string OperatorKinds = "operator";
 
     /// <summary>Maps onto the operators' group (<see cref="OperatorEndpoints"/>), staff only.</summary>
-    public static RouteGroupBuilder MapRegistry(this RouteGroupBuilder admin)
+    public static RouteGroupBuilder MapLedger(this RouteGroupBuilder admin)
     {
         admin.MapGet("/offices/{code}/assignments", GetAssignments)
             .WithName("GetAssignments").WithSummary("Every reserved and issued number of the office with its VIN, times and how it was chosen; ?format=csv for a file.")
@@ -54,7 +54,7 @@ public static class RegistryEndpoints
             return OfficeEndpoints.NotFound(code);
         }
 
-        var assignments = await grains.GetGrain<IRegistryReaderGrain>(0).GetAssignmentsAsync(code);
+        var assignments = await grains.GetGrain<ILedgerReaderGrain>(0).GetAssignmentsAsync(code);
         return format switch
         {
             null or "json" => TypedResults.Ok(assignments),
@@ -95,7 +95,7 @@ public static class RegistryEndpoints
             return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能查看本车管所车辆的记录。"));
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IRegistryReaderGrain>(0).GetAuditAsync(vin));
+        return TypedResults.Ok(await grains.GetGrain<ILedgerReaderGrain>(0).GetAuditAsync(vin));
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public static class RegistryEndpoints
             actor = (await grains.Account(actor).GetAsync())?.Username ?? actor;
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IRegistryReaderGrain>(0).FindAuditAsync(new AuditQuery(search.Office, actor, kinds, before, limit)));
+        return TypedResults.Ok(await grains.GetGrain<ILedgerReaderGrain>(0).FindAuditAsync(new AuditQuery(search.Office, actor, kinds, before, limit)));
     }
 
     /// <summary><c>kind=draw,exchange</c>, or <c>operator</c> for every operator's action; none: every kind.</summary>

@@ -1,8 +1,8 @@
 namespace PlateOrleans.Contracts;
 
 /// <summary>Reads of the ledger and the audit trail for operators, run where the database is (any silo).</summary>
-[Alias("PlateOrleans.IRegistryReaderGrain")]
-public interface IRegistryReaderGrain : IGrainWithIntegerKey
+[Alias("PlateOrleans.ILedgerReaderGrain")]
+public interface ILedgerReaderGrain : IGrainWithIntegerKey
 {
     /// <summary>Every live (reserved or issued) number of an office, oldest first.</summary>
     [Alias("Assignments")]
