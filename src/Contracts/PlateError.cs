@@ -52,6 +52,8 @@ public static class ErrorCodes
     public const string PlateUnavailable = "plate_unavailable";
     public const string PoolEmpty = "pool_empty";
     public const string SlotFull = "slot_full";
+    /// <summary>From the day before its date on, an appointment can no longer be moved or cancelled.</summary>
+    public const string AppointmentLocked = "appointment_locked";
     public const string UsernameTaken = "username_taken";
     public const string IdNumberTaken = "id_number_taken";
     public const string NoPhoneOnRecord = "no_phone_on_record";

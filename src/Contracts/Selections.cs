@@ -52,6 +52,17 @@ public abstract record SelectionCommand
     /// <summary>Confirm one backup (确认选号).</summary>
     [GenerateSerializer, Immutable, Alias("SelectionCommand.Confirm")]
     public sealed record Confirm([property: Id(0)] string Plate) : SelectionCommand;
+
+    /// <summary>Book (or move to) a place to exchange the plate (预约换领号牌的时间和地点).</summary>
+    [GenerateSerializer, Immutable, Alias("SelectionCommand.BookAppointment")]
+    public sealed record BookAppointment(
+        [property: Id(0)] string LocationId,
+        [property: Id(1)] DateOnly Date,
+        [property: Id(2)] string Slot) : SelectionCommand;
+
+    /// <summary>Cancel the booked appointment.</summary>
+    [GenerateSerializer, Immutable, Alias("SelectionCommand.CancelAppointment")]
+    public sealed record CancelAppointment : SelectionCommand;
 }
 
 /// <summary>The current batch of drawn numbers.</summary>

@@ -59,12 +59,13 @@ public sealed class SelectionMetrics
                 case SelectionEvent.Exchanged:
                     _exchanges.Add(1, office);
                     break;
+                case SelectionEvent.AppointmentChanged { Current: not null }:
+                    // A place booked: a first booking or a move to another place.
+                    _bookings.Add(1, office);
+                    break;
             }
         }
     }
-
-    /// <summary>Counts one appointment booked at an office (call after it was stored).</summary>
-    public void Booked(string officeCode) => _bookings.Add(1, new KeyValuePair<string, object?>("office", officeCode));
 
     /// <summary>The latest counts of an office's pool, replacing the previous ones.</summary>
     public void PublishPool(string officeCode, IReadOnlyList<SeriesCounts> counts) => _pools[officeCode] = counts;

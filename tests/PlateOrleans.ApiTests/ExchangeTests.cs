@@ -83,9 +83,9 @@ public sealed class ExchangeTests(ApiFactory factory)
 /// <summary>A citizen whose selection is completed: the confirmed plate and its voucher code.</summary>
 internal sealed record Confirmed(Citizen Citizen, string Vin, string Office, string Plate, string Voucher)
 {
-    public static async Task<Confirmed> WalkAsync(ApiDriver api)
+    public static async Task<Confirmed> WalkAsync(ApiDriver api, string? office = null)
     {
-        var office = await api.CreateOfficeAsync();
+        office ??= await api.CreateOfficeAsync();
         var (citizen, vin) = await api.ApplicantAsync(office);
         await api.WalkToDrawingAsync(citizen, vin);
         var plate = (await DrawAsync(citizen, vin))[4];

@@ -106,4 +106,29 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(first, assignment.GetProperty("plate").GetString());
         Assert.Equal("auto", assignment.GetProperty("by").GetString());
     }
+
+    [Fact]
+    public async Task ABookingThatWasAnsweredIsThereAfterARestartAndItsPlaceStillCounts()
+    {
+        var file = Path.Combine(_directory, "plates.db");
+        Confirmed confirmed;
+        var date = Appointments.Today(DateTimeOffset.UtcNow).AddDays(2);
+        JsonElement booking;
+        await using (var first = new SqliteApiFactory(file))
+        {
+            var api = new ApiDriver(first);
+            confirmed = await Confirmed.WalkAsync(api, await Appointments.OfficeAsync(api, capacity: 1));
+            booking = await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Appointments.Path(confirmed.Vin), Appointments.Body(date)));
+        }
+
+        await using var second = new SqliteApiFactory(file);
+        var again = new ApiDriver(second);
+        var client = await again.SignInAsync(confirmed.Citizen.Username, "Passw0rd!");
+
+        Assert.Equal(booking.GetRawText(), (await Expect(HttpStatusCode.OK, client.GetAsync(Appointments.Path(confirmed.Vin)))).GetRawText());
+        Assert.Equal(1, await Appointments.BookedAsync(again, confirmed.Office, date));
+        // The one place is taken: another applicant hears so.
+        var other = await Confirmed.WalkAsync(again, confirmed.Office);
+        await ExpectProblem(HttpStatusCode.Conflict, "slot_full", other.Citizen.Client.PostAsJsonAsync(Appointments.Path(other.Vin), Appointments.Body(date)));
+    }
 }

@@ -79,10 +79,11 @@ public sealed class SelectionGrainTests(ClusterFixture fixture)
         var reminders = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<IReminderTable>();
         var grainId = grain.GetGrainId();
 
-        // The deadline is days away: no timer keeps the grain in memory for it, the reminder wakes it (even after a restart).
+        // The deadline is days away: no timer keeps the grain in memory for it, the reminder wakes it (even after a restart),
+        // first at 09:00 Beijing time the day before the last day, to remind the applicant, then at the deadline.
         var reminder = Assert.Single((await reminders.ReadRows(grainId)).Reminders);
-        var deadline = new DateTimeOffset(selected.ExchangeBy!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
-        Assert.InRange(reminder.StartAt, deadline.UtcDateTime, deadline.UtcDateTime.AddSeconds(5));
+        var remindAt = new DateTimeOffset(selected.ExchangeBy!.Value.AddDays(-1).ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
+        Assert.InRange(reminder.StartAt, remindAt.UtcDateTime, remindAt.UtcDateTime.AddSeconds(5));
 
         var exchanged = Ok(await grain.ExchangeAsync("op"));
 

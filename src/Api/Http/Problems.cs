@@ -32,6 +32,7 @@ public static class Problems
         [ErrorCodes.PlateUnavailable] = (409, "The plate was taken meanwhile."),
         [ErrorCodes.PoolEmpty] = (409, "The pool has no available number of this series."),
         [ErrorCodes.SlotFull] = (409, "The appointment slot is full."),
+        [ErrorCodes.AppointmentLocked] = (409, "The appointment can no longer be moved or cancelled."),
         [ErrorCodes.UsernameTaken] = (409, "The username is taken."),
         [ErrorCodes.IdNumberTaken] = (409, "The ID number already has an account."),
         [ErrorCodes.NoPhoneOnRecord] = (409, "The owner has no phone on the office's record."),

@@ -33,6 +33,9 @@ public sealed record BlockCountsDto(string Block, int Total, int Available, int 
 
 public sealed record PoolResponse(string Code, string Prefix, IReadOnlyList<SeriesDto> Series);
 
+/// <summary>One slot of one exchange location on a day, with its capacity and how many places are booked now.</summary>
+public sealed record AppointmentSlot(string LocationId, string LocationName, DateOnly Date, string Slot, int Capacity, int Booked);
+
 /// <summary>The public face of offices: the list, each one's business notice, and its live pool publication.</summary>
 public static class OfficeEndpoints
 {
@@ -42,6 +45,9 @@ public static class OfficeEndpoints
         offices.MapGet("", ListOffices).WithName("ListOffices").WithSummary("Every office, with whether it takes selections now.");
         offices.MapGet("/{code}/notice", GetNotice).WithName("GetNotice").WithSummary("The business notice an applicant accepts.");
         offices.MapGet("/{code}/pool", GetPool).WithName("GetPool").WithSummary("The pool publication with live counts per series and per published block (public).");
+        offices.MapGet("/{code}/appointment-slots", GetAppointmentSlots).WithName("GetAppointmentSlots")
+            .WithSummary($"Every exchange location's slots on a date (yyyy-MM-dd, office calendar; today to {AppointmentHorizonDays} days ahead), with capacity and live bookings (public).")
+            .ProducesProblem(400).ProducesProblem(404);
         return app;
     }
 
@@ -62,6 +68,35 @@ public static class OfficeEndpoints
         await FindAsync(grains, code) is { } office
             ? TypedResults.Ok(await PoolAsync(grains, office))
             : NotFound(code);
+
+    /// <summary>How far ahead the slots can be looked at: the longest exchange validity an office may set.</summary>
+    public const int AppointmentHorizonDays = 90;
+
+    private static async Task<Results<Ok<List<AppointmentSlot>>, Problems.ProblemResult>> GetAppointmentSlots(
+        string code, HttpContext http, IGrainFactory grains, TimeProvider time)
+    {
+        var today = OfficeCalendar.LocalDate(time.GetUtcNow());
+        var dates = http.Request.Query["date"];
+        if (dates.Count != 1 || !TryParseDate(dates.ToString(), out var date) || date < today || date > today.AddDays(AppointmentHorizonDays))
+        {
+            return new FieldErrors().Check(false, "date", $"date 为 yyyy-MM-dd 格式的日期，{today:yyyy-MM-dd} 至 {today.AddDays(AppointmentHorizonDays):yyyy-MM-dd} 之间。").ToResult();
+        }
+
+        if (await FindAsync(grains, code) is not { } office)
+        {
+            return NotFound(code);
+        }
+
+        var bookings = (await grains.Get<IAppointmentDayGrain>(AppointmentDays.Key(code, date)).GetBookingsAsync())
+            .ToDictionary(b => (b.LocationId, b.Slot), b => b.Booked);
+        return TypedResults.Ok(office.Settings.Locations
+            .SelectMany(l => l.Slots.Select(s => new AppointmentSlot(l.Id, l.Name, date, s.Slot, s.Capacity, bookings.GetValueOrDefault((l.Id, s.Slot)))))
+            .ToList());
+    }
+
+    /// <summary>A date of the office calendar exactly as the contract writes it: <c>yyyy-MM-dd</c>.</summary>
+    internal static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out date);
 
     internal static async Task<PoolResponse> PoolAsync(IGrainFactory grains, OfficeSnapshot office)
     {

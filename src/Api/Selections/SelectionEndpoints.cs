@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Primitives;
 using PlateOrleans.Api.Auth;
 using PlateOrleans.Api.Http;
+using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
@@ -18,6 +19,9 @@ public sealed record VerificationRequest(string? Code);
 public sealed record DrawRequest(bool? ExcludeFour);
 
 public sealed record PlateRequest(string? Plate);
+
+/// <summary>A place to exchange the plate: a location of the office, a date (<c>yyyy-MM-dd</c>) and one of its slots (<c>09:00-10:00</c>).</summary>
+public sealed record AppointmentRequest(string? LocationId, string? Date, string? Slot);
 
 /// <summary>What every step of a selection is called with: the vehicle, the caller, and the idempotency key.</summary>
 public readonly record struct Step(HttpContext Http, IGrainFactory Grains, string Vin)
@@ -45,7 +49,7 @@ public static class SelectionEndpoints
         // The steps that write (every POST of a formal selection) are refused early when the process is overloaded.
         ((IEndpointConventionBuilder)formal).Add(endpoint =>
         {
-            if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post)))
+            if (endpoint.Metadata.OfType<HttpMethodMetadata>().Any(m => m.HttpMethods.Contains(HttpMethods.Post) || m.HttpMethods.Contains(HttpMethods.Delete)))
             {
                 endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimiting.WritesPolicy));
             }
@@ -88,6 +92,24 @@ public static class SelectionEndpoints
             flow.MapPost("/confirmation", ConfirmAsync).WithName($"Confirm{Name}")
                 .WithSummary("Confirms one valid backup: the selection is done.")
                 .ProducesProblem(400).ProducesProblem(409).ProducesProblem(503);
+            if (Simulation)
+            {
+                // Practice books no place and prints no voucher.
+                return;
+            }
+
+            flow.MapPost("/appointment", BookAppointmentAsync).WithName("BookAppointment")
+                .WithSummary("Books the place and time to exchange the plate, or moves the booking (not from the day before its date on).")
+                .ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
+            flow.MapGet("/appointment", GetAppointmentAsync).WithName("GetAppointment")
+                .WithSummary("The booked appointment.").ProducesProblem(403).ProducesProblem(404);
+            flow.MapDelete("/appointment", CancelAppointmentAsync).WithName("CancelAppointment")
+                .WithSummary("Cancels the booked appointment (not from the day before its date on).")
+                .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            flow.MapGet("/voucher", VoucherEndpoints.GetVoucherAsync).WithName("GetVoucher")
+                .WithSummary("The pre-selection voucher (预选号凭证): a printable HTML page, or the same facts as JSON with Accept: application/json.")
+                .Produces<VoucherView>(200, "application/json").Produces<string>(200, "text/html")
+                .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         }
 
         private Task<Results<Ok<SelectionView>, Problem>> EnterAsync([AsParameters] Step step) =>
@@ -135,6 +157,47 @@ public static class SelectionEndpoints
                 ? ViewAsync(step, new SelectionCommand.Confirm(plate))
                 : Invalid<Ok<SelectionView>>("plate", "请提供号牌号码。");
 
+        private Task<Results<Created<AppointmentView>, Problem>> BookAppointmentAsync([AsParameters] Step step, AppointmentRequest? body)
+        {
+            if (body is null)
+            {
+                return Task.FromResult<Results<Created<AppointmentView>, Problem>>(FieldErrors.MissingBody());
+            }
+
+            var date = default(DateOnly);
+            var errors = new FieldErrors()
+                .Check(body.LocationId is { Length: > 0 and <= 64 }, "locationId", "请选择办理地点。")
+                .Check(OfficeEndpoints.TryParseDate(body.Date, out date), "date", "date 为 yyyy-MM-dd 格式的日期。")
+                .Check(body.Slot is { } slot && AppointmentDays.StartOf(slot) is not null, "slot", "时段为 HH:mm-HH:mm 格式。");
+            if (errors.Any)
+            {
+                return Task.FromResult<Results<Created<AppointmentView>, Problem>>(errors.ToResult());
+            }
+
+            return AnswerAsync(step, new SelectionCommand.BookAppointment(body.LocationId!, date, body.Slot!), reply =>
+                TypedResults.Created(SelectionPath(step.Vin, "appointment"), ViewOf(reply).Selected?.Appointment
+                    ?? throw new InvalidOperationException("A booking answered no appointment.")));
+        }
+
+        private static async Task<Results<Ok<AppointmentView>, Problem>> GetAppointmentAsync(HttpContext http, IGrainFactory grains, string vin)
+        {
+            if (CheckVin(vin) is { } badVin)
+            {
+                return badVin;
+            }
+
+            var caller = http.User.ToCaller();
+            var reply = await grains.Get<ISelectionSessionGrain>(vin).ReadAsync(caller);
+            return reply.Error is { } error ? Problems.Result(error)
+                : reply.View!.Selected?.Appointment is { } appointment ? TypedResults.Ok(appointment)
+                : Problems.Result(PlateError.NotFound("尚未预约换牌时间和地点。"));
+        }
+
+        private Task<Results<NoContent, Problem>> CancelAppointmentAsync([AsParameters] Step step) =>
+            AnswerAsync(step, new SelectionCommand.CancelAppointment(), _ => TypedResults.NoContent());
+
+        private static string SelectionPath(string vin, string step) => $"/api/v1/selections/{vin}/{step}";
+
         private Task<Results<Ok<SelectionView>, Problem>> ViewAsync(Step step, SelectionCommand command) =>
             AnswerAsync(step, command, reply => TypedResults.Ok(ViewOf(reply)));
 
@@ -181,7 +244,9 @@ public static class SelectionEndpoints
         private static Task<Results<T, Problem>> Invalid<T>(string field, string message) where T : IResult =>
             Task.FromResult<Results<T, Problem>>(new FieldErrors().Check(false, field, message).ToResult());
 
-        private static Problem? CheckVin(string vin) =>
-            Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();
     }
+
+    /// <summary>A problem naming <c>vin</c> unless it is a well-formed VIN.</summary>
+    internal static Problem? CheckVin(string vin) =>
+        Vin.IsWellFormed(vin) ? null : new FieldErrors().Check(false, "vin", "车辆识别代号为 17 位字母和数字（不含 I、O、Q）。").ToResult();
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using PlateOrleans.Contracts;
+using PlateOrleans.Contracts.Formats;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Grains.Pool;
 using PlateOrleans.Grains.Sms;
@@ -17,7 +19,8 @@ public sealed class FormalSelection(
     IAuditTrail audit,
     ISmsSender sms,
     SelectionMetrics metrics,
-    TimeProvider time) : ISelectionKind
+    TimeProvider time,
+    ILogger logger) : ISelectionKind
 {
     public const string WakeUpReminder = "wake-up";
 
@@ -51,7 +54,6 @@ public sealed class FormalSelection(
         {
             work.Add(e switch
             {
-                SelectionEvent.CodeSent c => sms.SendAsync(c.Phone, SmsTexts.Code(c.Code, State.Rules.SmsCodeSeconds)),
                 SelectionEvent.Drew d => Audit(d.At, AuditKinds.Draw, State.ApplicantUsername, d.Plates, $"batch {d.Batch}{(d.ExcludeFour ? ", exclude 4" : "")}"),
                 SelectionEvent.BackedUp b => Audit(b.At, AuditKinds.Backup, State.ApplicantUsername, [b.Plate]),
                 SelectionEvent.Confirmed c => ConfirmedAsync(c),
@@ -67,11 +69,42 @@ public sealed class FormalSelection(
         }
         finally
         {
-            // What was stored happened, whether or not its audit line or message went out with it.
+            // What was stored happened, whether or not its audit line went out with it.
             if (written.IsCompletedSuccessfully)
             {
                 metrics.Count(State.OfficeCode, events);
             }
+        }
+
+        // Texts go out once what they tell is stored: a step that failed to store tells nobody, and a reminder stored as
+        // sent is never sent again after a restart.
+        await Task.WhenAll(events.Select(e => TextOf(e) is { } text ? SendAsync(text.Phone, text.Text) : Task.CompletedTask));
+    }
+
+    /// <summary>The text an event sends, and where to.</summary>
+    private (string Phone, string Text)? TextOf(SelectionEvent e) => e switch
+    {
+        SelectionEvent.CodeSent c => (c.Phone, SmsTexts.Code(c.Code, State.Rules.SmsCodeSeconds)),
+        SelectionEvent.Confirmed { Phone: { } phone } c => (phone, SmsTexts.Confirmed(c.Selected, State.Rules.BlacklistDays)),
+        SelectionEvent.Lapsed { Phone: { } phone } l => (phone, SmsTexts.Lapsed(l.Plate, State.Rules.BlacklistDays > 0 ? OfficeCalendar.LocalDate(l.BlacklistedUntil) : null)),
+        SelectionEvent.AppointmentChanged { Phone: { } phone } a => (phone, SmsTexts.AppointmentChanged(a.Plate, a.Current, a.Previous)),
+        SelectionEvent.DeadlineNear { Phone: { } phone } n => (phone, SmsTexts.DeadlineNear(n.Selected, State.Rules.BlacklistDays)),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Hands a text to the sender. A sender that fails is logged and never fails the step: what the text tells is
+    /// already stored, and the applicant sees it on the selection's page too.
+    /// </summary>
+    private async Task SendAsync(string phone, string text)
+    {
+        try
+        {
+            await sms.SendAsync(phone, text);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "An SMS about selection {Vin} to {Phone} could not be handed to the sender", vin, Phones.Mask(phone));
         }
     }
 
@@ -100,26 +133,14 @@ public sealed class FormalSelection(
     private Task LapsedAsync(SelectionEvent.Lapsed lapsed)
     {
         var until = OfficeCalendar.LocalDate(lapsed.BlacklistedUntil);
-        var work = Audit(lapsed.At, AuditKinds.Release, "system", [lapsed.Plate], $"exchange deadline passed; {lapsed.Username ?? "the applicant"} blacklisted until {until:yyyy-MM-dd}");
-        if (lapsed.Phone is null)
-        {
-            return work;
-        }
-
-        return Task.WhenAll(work, sms.SendAsync(lapsed.Phone, SmsTexts.Lapsed(lapsed.Plate, until)));
+        return Audit(lapsed.At, AuditKinds.Release, "system", [lapsed.Plate], $"exchange deadline passed; {lapsed.Username ?? "the applicant"} blacklisted until {until:yyyy-MM-dd}");
     }
 
     private Task ConfirmedAsync(SelectionEvent.Confirmed confirmed)
     {
         var selected = confirmed.Selected;
         var byUser = selected.By == ConfirmedBy.User;
-        var work = Audit(confirmed.At, byUser ? AuditKinds.Confirmation : AuditKinds.AutoConfirmation, byUser ? State.ApplicantUsername : "system", [selected.Plate]);
-        if (confirmed.Phone is null)
-        {
-            return work;
-        }
-
-        return Task.WhenAll(work, sms.SendAsync(confirmed.Phone, SmsTexts.Confirmed(selected)));
+        return Audit(confirmed.At, byUser ? AuditKinds.Confirmation : AuditKinds.AutoConfirmation, byUser ? State.ApplicantUsername : "system", [selected.Plate]);
     }
 
     private Task Audit(DateTimeOffset at, string kind, string? actor, IReadOnlyList<string> plates, string? detail = null) =>

@@ -24,4 +24,10 @@ public abstract record SelectionEvent(DateTimeOffset At)
     /// <paramref name="ApplicantIdNumber"/>, is blacklisted until <paramref name="BlacklistedUntil"/>.
     /// </summary>
     public sealed record Lapsed(DateTimeOffset At, string Plate, string ApplicantIdNumber, string? Username, DateTimeOffset BlacklistedUntil, string? Phone) : SelectionEvent(At);
+
+    /// <summary>An appointment was booked (<paramref name="Previous"/> null), moved, or cancelled (<paramref name="Current"/> null).</summary>
+    public sealed record AppointmentChanged(DateTimeOffset At, string Plate, AppointmentView? Current, AppointmentView? Previous, string? Phone) : SelectionEvent(At);
+
+    /// <summary>The day before the exchange deadline: the applicant is reminded, once.</summary>
+    public sealed record DeadlineNear(DateTimeOffset At, SelectedView Selected, string? Phone) : SelectionEvent(At);
 }

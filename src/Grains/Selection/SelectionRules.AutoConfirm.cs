@@ -19,6 +19,11 @@ public sealed partial class SelectionRules
             return CatchUp.Done;
         }
 
+        if (RemindOfDeadline(now))
+        {
+            return CatchUp.Done;
+        }
+
         if (PendingAutoConfirm is not { } due || due > now || state.Batch is not { } batch)
         {
             return CatchUp.Nothing;

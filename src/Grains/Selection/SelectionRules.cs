@@ -52,8 +52,14 @@ public sealed partial class SelectionRules(SelectionState state, IPlateSource pl
     public DateTimeOffset? ExchangeDeadline =>
         state.Stage == SelectionStage.Completed && state.Selected?.ExchangeBy is { } by ? OfficeCalendar.EndOf(by) : null;
 
-    /// <summary>When something must happen without a caller: the auto-confirm, or the exchange deadline.</summary>
-    public DateTimeOffset? NextWakeUp => PendingAutoConfirm ?? ExchangeDeadline;
+    /// <summary>
+    /// When something must happen without a caller: the auto-confirm; or, once confirmed, the first of an interrupted
+    /// appointment change to finish, the reminder of the deadline, and the exchange deadline.
+    /// </summary>
+    public DateTimeOffset? NextWakeUp => PendingAutoConfirm ?? Earliest(AppointmentRepairAt, DeadlineReminderAt, ExchangeDeadline);
+
+    private static DateTimeOffset? Earliest(params DateTimeOffset?[] moments) =>
+        moments.Where(m => m.HasValue).Min();
 
     private PlateError DrawsExhausted() =>
         new(ErrorCodes.DrawsExhausted, "随机选号次数已用完，系统将自动确认最后一批随机号牌中的第一个号牌。") { AutoConfirmAt = state.AutoConfirmAt };

@@ -29,8 +29,15 @@ public sealed class SelectionSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _kind = new FormalSelection(this, Vin, state, GrainFactory, audit, sms, metrics, time);
+        _kind = new FormalSelection(this, Vin, state, GrainFactory, audit, sms, metrics, time, logger);
         _steps = new SelectionSteps(this, Vin, state.State, _kind, time);
+        if (state.State.AppointmentChange is not null)
+        {
+            // An appointment change was cut off (the silo died midway): finish or drop it before anything else.
+            await _steps.WakeUpAsync();
+            return;
+        }
+
         if (!state.State.InProgress || state.State.Selected is not null)
         {
             return;

@@ -40,6 +40,14 @@ public sealed class SelectionState
     [Id(21)] public DateTimeOffset? LapsedAt { get; set; }
     /// <summary>The person (ID number) who made the selection: a lapse blacklists them, under every account they hold.</summary>
     [Id(22)] public string? ApplicantIdNumber { get; set; }
+    /// <summary>
+    /// An appointment being booked, moved or cancelled: written before any day's bookings change, cleared once the
+    /// selection's own appointment (<see cref="SelectedView.Appointment"/>) says how it ended. Found after a crash, it
+    /// says which day may hold a place that is not the selection's own.
+    /// </summary>
+    [Id(23)] public AppointmentChange? AppointmentChange { get; set; }
+    /// <summary>When the reminder of the exchange deadline was sent (once).</summary>
+    [Id(24)] public DateTimeOffset? DeadlineReminderSentAt { get; set; }
 
     public int RemainingDraws => Rules.DrawsPerVehicle - DrawsUsed;
 
@@ -52,12 +60,20 @@ public sealed class SelectionState
         (Stage, NoticeVersion, NoticeAcceptedAt, EnteredAt, LapsedAt) = (null, null, null, null, null);
         (DrawsUsed, Batch, Backups, BackupsExpireAt, AutoConfirmAt) = (0, null, [], null, null);
         (Selected, Sms, Replies) = (null, null, []);
+        (AppointmentChange, DeadlineReminderSentAt) = (null, null);
         (ApplicantUsername, ApplicantIdNumber) = (null, null);
     }
 
     /// <summary>Entered, past the information step, not finished.</summary>
     public bool InProgress => Stage is SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing;
 }
+
+/// <summary>An appointment change under way: from <paramref name="Previous"/> to <paramref name="Target"/> (null: cancelled).</summary>
+[GenerateSerializer, Immutable, Alias("AppointmentChange")]
+public sealed record AppointmentChange(
+    [property: Id(0)] AppointmentView? Target,
+    [property: Id(1)] AppointmentView? Previous,
+    [property: Id(2)] DateTimeOffset At);
 
 /// <summary>A drawn batch.</summary>
 [GenerateSerializer, Alias("BatchState")]

@@ -47,6 +47,11 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
     /// <summary>Orleans' serializer, for the answers kept for replay; looked up once per activation, not per step.</summary>
     private readonly Serializer _serializer = grain.GrainContext.ActivationServices.GetRequiredService<Serializer>();
 
+    private AppointmentSteps? _appointments;
+
+    /// <summary>Appointments are booked in the office's day grains; each change is stored before any day changes.</summary>
+    private AppointmentSteps Appointments => _appointments ??= new AppointmentSteps(_grains, vin, state, () => SaveAsync(force: true));
+
     private SelectionState State => state;
 
     public async Task<SelectionReply> ExecuteAsync(Caller caller, SelectionCommand command, string? idempotencyKey)
@@ -157,6 +162,8 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
             SelectionCommand.Draw d => await rules.DrawAsync(d.ExcludeFour),
             SelectionCommand.AddBackup b => await rules.AddBackupAsync(b.Plate),
             SelectionCommand.Confirm c => await rules.ConfirmAsync(c.Plate),
+            SelectionCommand.BookAppointment b => await Appointments.BookAsync(rules, office, b),
+            SelectionCommand.CancelAppointment => await Appointments.CancelAsync(rules),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown selection command."),
         };
     }
@@ -344,6 +351,11 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
         }
 
         var rules = await GetRulesForStateAsync();
+        if (State.AppointmentChange is not null)
+        {
+            await Appointments.RepairAsync(rules);
+        }
+
         var caughtUp = await rules.CatchUpAsync();
         await SaveAsync(force: false);
         if (caughtUp.Error is not null)

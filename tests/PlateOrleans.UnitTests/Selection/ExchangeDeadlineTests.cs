@@ -33,8 +33,12 @@ public sealed class ExchangeDeadlineTests
         var (world, selected) = await ConfirmedAsync();
 
         Assert.Equal(new DateOnly(2026, 12, 10), selected.ExchangeBy);
-        Assert.Equal(Deadline, world.Rules.NextWakeUp);
+        // First the reminder at 09:00 the day before (see AppointmentRulesTests), then the deadline.
+        Assert.Equal(new DateTimeOffset(2026, 12, 9, 1, 0, 0, TimeSpan.Zero), world.Rules.NextWakeUp);
         world.Time.SetUtcNow(Deadline.AddTicks(-1));
+        Assert.True((await world.Rules.CatchUpAsync()).Changed);
+        Assert.Single(world.Rules.TakeEvents().OfType<SelectionEvent.DeadlineNear>());
+        Assert.Equal(Deadline, world.Rules.NextWakeUp);
         Assert.False((await world.Rules.CatchUpAsync()).Changed);
         Assert.Equal(SelectionStage.Completed, world.State.Stage);
         Assert.Equal(NumberState.Reserved, world.StateOf(selected.Plate));
