@@ -9,6 +9,7 @@ using PlateOrleans.Api.Http;
 using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Api.Selections;
+using PlateOrleans.Api.Web;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.Services.AddHostedService<StartupSeeder>();
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UsePlateProblems();
+app.UsePlatePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
