@@ -20,12 +20,14 @@ builder.Services.AddPlateProblems();
 builder.Services.AddPlateAuth(builder.Configuration);
 builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
+builder.Services.AddPlateCors(builder.Configuration);
 builder.Services.AddPlateOpenApi();
 builder.AddPlateStartupChecks();
 builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UsePlateCors(app.Configuration);
 app.UsePlateProblems();
 app.UsePlatePages();
 app.UseAuthentication();
