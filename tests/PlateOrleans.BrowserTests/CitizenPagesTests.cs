@@ -248,6 +248,40 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         b.AssertNoScriptErrors();
     }
 
+    [SkippableFact]
+    public async Task AnOwnerJumpsToAnotherCitysOfficeThroughTheProvinceAndCityPicker()
+    {
+        var home = await _api.CreateOfficeAsync();
+        var elsewhere = await _api.CreateOfficeAsync();
+        var owner = await _api.RegisterAsync(home);
+        var vin = await _api.ImportVehicleAsync(elsewhere, owner);
+        var learner = await _api.RegisterAsync(home, userType: "learner");
+        await using var b = await BrowserSession.OpenAsync(fixture);
+        var page = b.Page;
+
+        await b.SignInAsync(owner.Username, Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "跳转到其他省市" }).ClickAsync();
+        await Assertions.Expect(b.Heading("跳转到其他省市")).ToBeVisibleAsync();
+        await page.GetByLabel("省份").SelectOptionAsync("冀");
+        await page.GetByLabel("城市（车管所）").SelectOptionAsync(elsewhere);
+        var card = page.Locator($"article[data-vin='{vin}']");
+        await Assertions.Expect(card).ToContainTextAsync("异地");
+        await b.ShotAsync("picker");
+        await card.GetByRole(AriaRole.Link, new() { Name = "选号：冀A12345", Exact = true }).ClickAsync();
+        await Assertions.Expect(b.Heading("确认信息")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync($"测试车管所{elsewhere}");
+
+        // A learner may select only where registered: no jump link, and the picker says why.
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await b.SignInAsync(learner.Username, Password);
+        await Assertions.Expect(b.Heading("选择需换牌选号的新能源汽车")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "跳转到其他省市" })).ToHaveCountAsync(0);
+        await b.GotoAsync("/offices");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("只能在注册地车管所");
+        await b.ShotAsync("learner-refused");
+        b.AssertNoScriptErrors();
+    }
+
     [GeneratedRegex("^确认")]
     private static partial Regex ConfirmButton();
 }
