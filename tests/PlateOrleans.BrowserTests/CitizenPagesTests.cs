@@ -215,6 +215,33 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
     }
 
     [SkippableFact]
+    public async Task OutOfDrawsThePageCountsDownToTheAutoConfirmationAndShowsItsResult()
+    {
+        var office = await _api.CreateOfficeAsync(rules: new { drawsPerVehicle = 1, batchSeconds = 4, backupSeconds = 4, smsConfirmDelaySeconds = 0 });
+        var (citizen, vin) = await _api.ApplicantAsync(office);
+        await _api.WalkToDrawingAsync(citizen, vin);
+        var batch = await DrawAsync(citizen, vin);
+        await using var b = await BrowserSession.OpenAsync(fixture);
+        var page = b.Page;
+
+        await b.SignInAsync(citizen.Username, Password);
+        await Assertions.Expect(b.Heading("选择需换牌选号的新能源汽车")).ToBeVisibleAsync();
+        await b.GotoAsync($"/select/{vin}");
+
+        // No draws left and nothing confirmed: the API's draws_exhausted, and when the system will confirm.
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).Not.ToBeEmptyAsync();
+        await Assertions.Expect(page.Locator(".countdown")).ToContainTextAsync("自动确认");
+        await b.ShotAsync("draws-exhausted");
+
+        // Then the first number of the last batch, confirmed by the system, on the done page.
+        await Assertions.Expect(b.Heading("完成号牌预选")).ToBeVisibleAsync(new() { Timeout = 12_000 });
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("系统自动确认");
+        await Assertions.Expect(page.Locator(".result .plate")).ToHaveTextAsync(batch[0][..2] + "·" + batch[0][2..]);
+        await b.ShotAsync("auto-confirmed");
+        b.AssertNoScriptErrors();
+    }
+
+    [SkippableFact]
     public async Task AnApiErrorIsShownInPlaceWithItsDetail()
     {
         var office = await _api.CreateOfficeAsync(maintenance: true);

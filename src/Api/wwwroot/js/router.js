@@ -23,15 +23,17 @@ export async function show() {
   for (const stop of leaving) stop();
   leaving = [];
   const path = currentPath();
-  const main = document.getElementById('main');
-  main.replaceChildren();
+  // Each screen renders into an element of its own: a screen still waiting for the API when the user moved on
+  // finishes into a detached element, never into the next screen.
+  const screen = document.createElement('div');
+  document.getElementById('main').replaceChildren(screen);
   for (const { regex, names, render } of routes) {
     const match = regex.exec(path);
     if (!match) continue;
     const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-    const ctx = { track: (stop) => leaving.push(stop), path };
-    await render(main, params, ctx);
-    focusHeading(main);
+    const ctx = { track: (stop) => (screen.isConnected ? leaving.push(stop) : stop()), path };
+    await render(screen, params, ctx);
+    if (screen.isConnected) focusHeading(screen);
     return;
   }
   go('/');
