@@ -309,6 +309,51 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         b.AssertNoScriptErrors();
     }
 
+    [SkippableFact]
+    public async Task SigningInAndChoosingAVehicleWorkByKeyboardAlone()
+    {
+        var office = await _api.CreateOfficeAsync();
+        var (citizen, _) = await _api.ApplicantAsync(office);
+        await using var b = await BrowserSession.OpenAsync(fixture);
+        var page = b.Page;
+        var keyboard = page.Keyboard;
+
+        await b.GotoAsync("/signin");
+        await Assertions.Expect(b.Heading("登录")).ToBeFocusedAsync();
+        await keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("用户名")).ToBeFocusedAsync();
+        await keyboard.TypeAsync(citizen.Username);
+        await keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("密码")).ToBeFocusedAsync();
+        await keyboard.TypeAsync(Password);
+        await keyboard.PressAsync("Enter");
+
+        // The new screen's heading takes the focus; the vehicle's 选号 is reached with Tab and followed with Enter.
+        await Assertions.Expect(b.Heading("选择需换牌选号的新能源汽车")).ToBeFocusedAsync();
+        var select = page.GetByRole(AriaRole.Link, new() { Name = "选号：冀A12345", Exact = true });
+        for (var i = 0; i < 12 && !await select.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+        {
+            await keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(select).ToBeFocusedAsync();
+        await keyboard.PressAsync("Enter");
+        await Assertions.Expect(b.Heading("确认信息")).ToBeFocusedAsync();
+
+        // The notice opens as a modal dialog with the focus on 阅读并同意; Escape closes it again.
+        for (var i = 0; i < 12 && !await b.Button("确认无误，提交").EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+        {
+            await keyboard.PressAsync("Tab");
+        }
+
+        await keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "阅读并同意" })).ToBeFocusedAsync();
+        await b.ShotAsync("notice-by-keyboard");
+        await keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
+        b.AssertNoScriptErrors();
+    }
+
     [GeneratedRegex("^确认")]
     private static partial Regex ConfirmButton();
 }
