@@ -12,7 +12,7 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
     [SkippableFact]
     public async Task ACitizenWalksAFormalSelectionFromSignInToTheDonePage()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 2 });
+        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 3 });
         var (citizen, vin) = await _api.ApplicantAsync(office);
         await using var b = await BrowserSession.OpenAsync(fixture);
         var page = b.Page;
@@ -46,7 +46,7 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         await Assertions.Expect(confirm).ToHaveTextAsync(new Regex(@"确认（\d）"));
         await b.ShotAsync("verify-countdown");
         await page.GetByLabel("短信验证码").FillAsync(await _api.LatestCodeAsync(citizen.Phone));
-        await Assertions.Expect(confirm).ToBeEnabledAsync(new() { Timeout = 6_000 });
+        await Assertions.Expect(confirm).ToBeEnabledAsync(new() { Timeout = 8_000 });
         await confirm.ClickAsync();
 
         await Assertions.Expect(b.Heading("预选号牌")).ToBeVisibleAsync();
@@ -181,7 +181,7 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
     [SkippableFact]
     public async Task AnExpiredBatchCanNoLongerGiveABackup()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { batchSeconds = 3, backupSeconds = 3, smsConfirmDelaySeconds = 0 });
+        var office = await _api.CreateOfficeAsync(rules: new { batchSeconds = 4, backupSeconds = 4, smsConfirmDelaySeconds = 0 });
         var (citizen, vin) = await _api.ApplicantAsync(office);
         await using var b = await BrowserSession.OpenAsync(fixture);
         var page = b.Page;
@@ -201,7 +201,7 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator(".batch .plates li")).ToHaveCountAsync(10);
         await b.ShotAsync("fresh-batch");
 
-        await Assertions.Expect(page.Locator(".batch .countdown")).ToHaveTextAsync("本批随机号牌已失效", new() { Timeout = 6_000 });
+        await Assertions.Expect(page.Locator(".batch .countdown")).ToHaveTextAsync("本批随机号牌已失效", new() { Timeout = 9_000 });
         foreach (var button in await page.Locator(".batch .plates li button").AllAsync())
         {
             await Assertions.Expect(button).ToBeDisabledAsync();
@@ -217,15 +217,16 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
     [SkippableFact]
     public async Task OutOfDrawsThePageCountsDownToTheAutoConfirmationAndShowsItsResult()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { drawsPerVehicle = 1, batchSeconds = 4, backupSeconds = 4, smsConfirmDelaySeconds = 0 });
+        var office = await _api.CreateOfficeAsync(rules: new { drawsPerVehicle = 1, batchSeconds = 6, backupSeconds = 6, smsConfirmDelaySeconds = 0 });
         var (citizen, vin) = await _api.ApplicantAsync(office);
         await _api.WalkToDrawingAsync(citizen, vin);
-        var batch = await DrawAsync(citizen, vin);
         await using var b = await BrowserSession.OpenAsync(fixture);
         var page = b.Page;
-
         await b.SignInAsync(citizen.Username, Password);
         await Assertions.Expect(b.Heading("选择需换牌选号的新能源汽车")).ToBeVisibleAsync();
+
+        // The last draw is spent just before the applicant comes back (the countdown then runs on).
+        var batch = await DrawAsync(citizen, vin);
         await b.GotoAsync($"/select/{vin}");
 
         // No draws left and nothing confirmed: the API's draws_exhausted, and when the system will confirm.
@@ -234,7 +235,7 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         await b.ShotAsync("draws-exhausted");
 
         // Then the first number of the last batch, confirmed by the system, on the done page.
-        await Assertions.Expect(b.Heading("完成号牌预选")).ToBeVisibleAsync(new() { Timeout = 12_000 });
+        await Assertions.Expect(b.Heading("完成号牌预选")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("系统自动确认");
         await Assertions.Expect(page.Locator(".result .plate")).ToHaveTextAsync(batch[0][..2] + "·" + batch[0][2..]);
         await b.ShotAsync("auto-confirmed");
