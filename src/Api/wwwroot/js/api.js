@@ -47,7 +47,8 @@ export async function request(method, path, options = {}) {
   const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key) headers['Idempotency-Key'] = key;
-  const bearer = token();
+  // Signing in or registering never sends an old token: a refusal there is about the password, not the session.
+  const bearer = path.startsWith('/auth/') ? null : token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
 
   for (let attempt = 0; ; attempt++) {

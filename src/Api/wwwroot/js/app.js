@@ -1,7 +1,7 @@
 // Entry point: the routes of the citizen pages, the public pool page and the operator page.
 import { currentUser, isStaff, signOut, token } from './api.js';
 import { h } from './dom.js';
-import { go, route, start, show } from './router.js';
+import { currentPath, go, route, start, show } from './router.js';
 import { renderSignIn, renderRegister } from './screens/signin.js';
 import { renderVehicles } from './screens/vehicles.js';
 import { renderOffices } from './screens/offices.js';
@@ -65,6 +65,7 @@ markPractice();
 window.addEventListener('plate:signedin', renderNav);
 window.addEventListener('plate:signedout', (event) => {
   sessionStorage.setItem('plate.notice', event.detail || '登录已失效，请重新登录。');
+  if (!currentPath().startsWith('/signin')) sessionStorage.setItem('plate.after', currentPath());
   renderNav();
   go('/signin');
 });
