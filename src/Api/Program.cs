@@ -9,6 +9,7 @@ using PlateOrleans.Api.Offices;
 using PlateOrleans.Api.Operations;
 using PlateOrleans.Api.Selections;
 using PlateOrleans.Silo.Operations;
+using PlateOrleans.Api.Web;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.Services.AddPlateProblems();
 builder.Services.AddPlateAuth(builder.Configuration);
 builder.Services.AddPlateForwardedHeaders(builder.Configuration);
 builder.Services.AddPlateRateLimiting(builder.Configuration);
+builder.Services.AddPlateCors(builder.Configuration);
 builder.Services.AddPlateOpenApi();
 builder.Services.AddPlateMetrics();
 builder.Services.AddStorageProbe(builder.Configuration);
@@ -28,7 +30,9 @@ builder.Services.AddHostedService<StartupSeeder>();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UsePlateCors(app.Configuration);
 app.UsePlateProblems();
+app.UsePlatePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

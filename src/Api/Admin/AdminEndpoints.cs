@@ -32,6 +32,9 @@ public static class AdminEndpoints
     {
         admin.MapPost("/users", CreateUser).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("CreateUser").WithSummary("Creates an operator (of one office), an admin, or a monitor (reads /metrics and the whole dashboard, changes nothing).");
+        admin.MapGet("/offices/{code}", GetOffice)
+            .WithName("GetOfficeSettings").WithSummary("Every setting of an office, as PUT takes them (admin, or the office's operator).")
+            .Produces<OfficeDetails>();
         admin.MapPut("/offices/{code}", PutOffice).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithName("PutOffice").WithSummary("Creates or updates an office.")
             .WithDescription(OfficeRequests.RangesDescription)
@@ -90,6 +93,19 @@ public static class AdminEndpoints
         return await audit.RecordAsync(http.User.ToCaller(), AuditKinds.AccountCreated, account.OfficeCode, detail) is { } unrecorded
             ? unrecorded
             : TypedResults.Created($"/api/v1/admin/users/{account.Username}", new UserCreated(account.Username, body.Role!, account.OfficeCode));
+    }
+
+    /// <summary>What an operator's page shows and an admin edits: PUT replaces the whole office, so it starts from these.</summary>
+    private static async Task<Results<Ok<OfficeDetails>, Problem>> GetOffice(string code, HttpContext http, IGrainFactory grains, TimeProvider time)
+    {
+        if (!http.User.ToCaller().Oversees(code))
+        {
+            return Problems.Result(new PlateError(ErrorCodes.Forbidden, "只能查看本车管所的设置。"));
+        }
+
+        return await OfficeEndpoints.FindAsync(grains, code) is { } office
+            ? TypedResults.Ok(OfficeDetails.From(office, time.GetUtcNow()))
+            : OfficeEndpoints.NotFound(code);
     }
 
     private static async Task<Results<Ok<OfficeDetails>, Created<OfficeDetails>, Problem>> PutOffice(

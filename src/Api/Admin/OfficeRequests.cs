@@ -54,11 +54,17 @@ public sealed record OfficeDetails(
     IReadOnlyList<OfficeLocation> Locations,
     BusinessNotice Notice)
 {
+    /// <summary>
+    /// Whether the office set its notice itself; otherwise it is written from the rules, and a PUT that leaves the
+    /// notice out keeps it so (a client that edits the settings sends the notice back only when this is true).
+    /// </summary>
+    public bool CustomNotice { get; init; }
+
     public static OfficeDetails From(OfficeSnapshot office, DateTimeOffset now)
     {
         var s = office.Settings;
         return new(office.Code, s.Name, s.Prefix, s.Province, OfficeCalendar.StateAt(s, now).State, s.OpensAt,
-            HoursDto.Of(s.Hours), s.Maintenance, s.CrossRegion, s.Rules, s.Locations, office.Notice);
+            HoursDto.Of(s.Hours), s.Maintenance, s.CrossRegion, s.Rules, s.Locations, office.Notice) { CustomNotice = s.Notice is not null };
     }
 }
 
