@@ -40,6 +40,10 @@ public sealed partial class VoucherTests(ApiFactory factory)
         Assert.Equal(selected.GetProperty("exchangeBy").GetString(), voucher.GetProperty("exchangeBy").GetString());
         Assert.Equal(selected.GetProperty("confirmedAt").GetString(), voucher.GetProperty("confirmedAt").GetString());
         Assert.Equal(JsonValueKind.Null, voucher.GetProperty("appointment").ValueKind);
+        // The QR code as an image a page shows (the web pages do), decoding to the voucher code.
+        var qr = voucher.GetProperty("qrCode").GetString()!;
+        Assert.StartsWith("data:image/png;base64,", qr, StringComparison.Ordinal);
+        Assert.Equal(confirmed.Voucher, QrCodes.Decode(Convert.FromBase64String(qr["data:image/png;base64,".Length..])));
 
         var date = Today(DateTimeOffset.UtcNow).AddDays(2);
         var booking = await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(date)));

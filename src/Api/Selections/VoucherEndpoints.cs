@@ -12,7 +12,7 @@ namespace PlateOrleans.Api.Selections;
 /// The pre-selection voucher (预选号凭证): what the applicant brings to the window. <paramref name="By"/> says whether
 /// the applicant confirmed the number or the system did at the end of the countdowns; <paramref name="ExchangeBy"/> is
 /// the last day (office calendar) to exchange the plate; <paramref name="VoucherCode"/> is what the window looks the
-/// number up by (the QR code of the printed page encodes it).
+/// number up by; <paramref name="QrCode"/> is its QR code as a PNG data URI, for a page to show as an image.
 /// </summary>
 public sealed record VoucherView(
     string Vin,
@@ -27,7 +27,8 @@ public sealed record VoucherView(
     AppointmentView? Appointment,
     SelectionStage Stage,
     DateTimeOffset? ExchangedAt,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime,
+    string QrCode);
 
 /// <summary>
 /// <c>GET /api/v1/selections/{vin}/voucher</c>: for the owner, or an operator of the vehicle's office, of a completed or
@@ -73,7 +74,8 @@ public static class VoucherEndpoints
             selected.Appointment,
             view.Stage,
             selected.ExchangedAt,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            VoucherPage.QrDataUri(code));
 
         // Personal data: no cache keeps it; and the answer differs by Accept.
         http.Response.Headers.CacheControl = "no-store";

@@ -66,8 +66,8 @@ public static class VoucherPage
             Row(page, "换牌状态", voucher.ExchangedAt is { } at ? $"已于 {LocalTime(at)} 换牌" : "已换牌");
         }
 
-        page.Append("</table>\n<div class=\"code\">\n<img alt=\"凭证号二维码\" src=\"data:image/png;base64,")
-            .Append(Convert.ToBase64String(QrPng(voucher.VoucherCode)))
+        page.Append("</table>\n<div class=\"code\">\n<img alt=\"凭证号二维码\" src=\"")
+            .Append(voucher.QrCode)
             .Append("\">\n<div>凭证号<br><strong>").Append(E(voucher.VoucherCode)).Append("</strong></div>\n</div>\n");
         page.Append("""
             <div class="notes">
@@ -83,6 +83,9 @@ public static class VoucherPage
             """);
         return page.ToString();
     }
+
+    /// <summary>The QR code of the voucher code as a PNG data URI.</summary>
+    public static string QrDataUri(string text) => "data:image/png;base64," + Convert.ToBase64String(QrPng(text));
 
     /// <summary>The QR code of the voucher code, as PNG bytes; medium error correction survives a creased printout.</summary>
     public static byte[] QrPng(string text)

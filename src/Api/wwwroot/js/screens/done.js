@@ -58,31 +58,25 @@ function voucherSection(view, s) {
     h('p', { text: '办理换牌时请出示预选号凭证（或其验证码）。' }), error, h('div', { class: 'actions' }, print), holder);
 }
 
-const voucherLabels = {
-  office: '车管所', officeName: '车管所', officeCode: '车管所代码', vin: '车辆识别代号', plate: '预选号牌号码',
-  confirmedAt: '确认时间', exchangeBy: '换牌截止日期', voucherCode: '凭证验证码', verificationCode: '凭证验证码', code: '凭证验证码',
-};
-
+/** The voucher as GET .../voucher answers it in JSON (API.md), its QR code a PNG data URI the page shows as an image. */
 function voucherCard(voucher, view, s) {
-  const rows = [];
-  let qr = null;
-  for (const [key, value] of Object.entries(voucher ?? {})) {
-    if (typeof value === 'string' && /^data:image\/(png|svg\+xml|gif|jpeg)[;,]/.test(value)) { qr = value; continue; }
-    if (typeof value === 'string' && value.trimStart().startsWith('<svg')) {
-      qr = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(value);
-      continue;
-    }
-    if (value === null || typeof value === 'object') {
-      if (key === 'appointment' && value) rows.push(['预约', `${value.locationName ?? value.locationId} ${value.date} ${value.slot}`]);
-      else if (key === 'office' && value) rows.push(['车管所', `${value.name ?? ''} ${value.code ?? ''}`.trim()]);
-      continue;
-    }
-    const text = key === 'plate' ? plateText(value) : /At$/.test(key) ? beijing(value) : String(value);
-    rows.push([voucherLabels[key] ?? key, text]);
-  }
+  const a = voucher.appointment;
+  const rows = [
+    ['车管所', `${voucher.officeName} (${voucher.officeCode})`],
+    ['车辆识别代号', voucher.vin],
+    voucher.currentPlate ? ['现号牌号码', voucher.currentPlate] : null,
+    ['预选号牌号码', plateText(voucher.plate)],
+    ['确认时间', beijing(voucher.confirmedAt)],
+    ['确认方式', voucher.by === 'auto' ? '系统自动确认' : '本人确认'],
+    ['换牌期限', `${voucher.exchangeBy}（含当日）前`],
+    ['预约换牌', a ? `${a.date} ${a.slot} ${a.locationName}` : '尚未预约'],
+    voucher.exchangedAt ? ['换牌时间', beijing(voucher.exchangedAt)] : null,
+    ['凭证号', voucher.voucherCode],
+  ].filter(Boolean);
+  const qr = typeof voucher.qrCode === 'string' && voucher.qrCode.startsWith('data:image/png;base64,') ? voucher.qrCode : null;
   return h('article', { class: 'voucher', 'aria-label': '预选号凭证' },
-    h('h3', { text: `${s.office?.name ?? view.officeCode} 新能源汽车预选号凭证` }),
-    facts(rows), qr ? h('img', { src: qr, alt: '凭证二维码', class: 'qr' }) : null);
+    h('h3', { text: `${voucher.officeName ?? s.office?.name ?? view.officeCode} 新能源汽车预选号凭证` }),
+    facts(rows), qr ? h('img', { src: qr, alt: '凭证号二维码', class: 'qr' }) : null);
 }
 
 /** 预约: a date up to the deadline, its free slots, and booking one (or cancelling it). */
