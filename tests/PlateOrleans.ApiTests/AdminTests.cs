@@ -4,10 +4,8 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>The operators' side: office settings, pool publication and vehicle import, with their domain rules.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class AdminTests(ApiFactory factory)
+public sealed class AdminTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     /// <summary>A valid office body for Hebei, with one field replaced.</summary>
     private static Dictionary<string, object?> Office(string? field = null, object? value = null)
     {
@@ -34,9 +32,9 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task AnOfficeWithSettingsThatBreakTheRulesIsRefusedAndStaysAsItWas()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
+        var admin = await Api.AdminAsync();
         var findings = new Findings();
 
         foreach (var (what, body, field) in new (string, Dictionary<string, object?>, string)[]
@@ -67,7 +65,7 @@ public sealed class AdminTests(ApiFactory factory)
         }
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
@@ -75,10 +73,10 @@ public sealed class AdminTests(ApiFactory factory)
     {
         var code = NewOfficeCode();
 
-        await ExpectInvalid("prefix", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office("prefix", "冀K")));
+        await ExpectInvalid("prefix", (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office("prefix", "冀K")));
 
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", _api.Anonymous().GetAsync($"/api/v1/offices/{code}/notice"));
-        var offices = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/api/v1/offices"));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", Api.Anonymous().GetAsync($"/api/v1/offices/{code}/notice"));
+        var offices = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/api/v1/offices"));
         Assert.DoesNotContain(offices.EnumerateArray(), o => o.GetProperty("code").GetString() == code);
     }
 
@@ -87,11 +85,11 @@ public sealed class AdminTests(ApiFactory factory)
     {
         var code = NewOfficeCode();
 
-        var created = await Expect(HttpStatusCode.Created, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office("rules", new { batchSeconds = 1, backupSeconds = 1 })));
+        var created = await Expect(HttpStatusCode.Created, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office("rules", new { batchSeconds = 1, backupSeconds = 1 })));
 
         Assert.Equal(1, created.GetProperty("rules").GetProperty("batchSeconds").GetInt32());
         Assert.Equal(1, created.GetProperty("rules").GetProperty("backupSeconds").GetInt32());
-        var updated = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office()));
+        var updated = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{code}", Office()));
         Assert.Equal("冀B", updated.GetProperty("prefix").GetString());
     }
 
@@ -100,9 +98,9 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task APoolThatBreaksTheSerialRulesIsRefusedAndStaysAsItWas()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
+        var admin = await Api.AdminAsync();
         var findings = new Findings();
 
         foreach (var (what, series, field) in new (string, object[], string)[]
@@ -132,20 +130,20 @@ public sealed class AdminTests(ApiFactory factory)
 
         await findings.Problem("PUT pool of an unknown office", admin.PutAsJsonAsync($"/api/v1/admin/offices/{NewOfficeCode()}/pool", new { series = Array.Empty<object>() }), null, (HttpStatusCode.NotFound, "not_found"));
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
     public async Task APublishedPoolShowsItsBlocksAndCountsPerSeries()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
 
-        var pool = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new
+        var pool = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new
         {
             series = new[] { Series("small", "D", "D0####", "DA####"), Series("large", "F", "12###F"), Series("small", "G", "G#####") },
         }));
 
-        Assert.Equal(pool.GetRawText(), (await _api.PoolAsync(office)).GetRawText());
+        Assert.Equal(pool.GetRawText(), (await Api.PoolAsync(office)).GetRawText());
         Assert.Equal("冀A", pool.GetProperty("prefix").GetString());
         var series = pool.GetProperty("series").EnumerateArray().ToList();
         Assert.Equal(["small D 20000", "large F 1000", "small G 100000"], series.Select(s => $"{s.GetProperty("plateKind").GetString()} {s.GetProperty("energyLetter").GetString()} {s.GetProperty("total").GetInt32()}"));
@@ -156,19 +154,19 @@ public sealed class AdminTests(ApiFactory factory)
     /// <summary>A pool of ten numbers (the first draw shows them all) with one of them reserved by a first applicant.</summary>
     private async Task<(string Office, string Reserved)> OfficeWithOneReservationAsync()
     {
-        var office = await _api.CreateOfficeAsync(smallDBlocks: ["D0000#"]);
-        var (first, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(first, vin);
+        var office = await Api.CreateOfficeAsync(smallDBlocks: ["D0000#"]);
+        var (first, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(first, vin);
         var plates = await DrawAsync(first, vin);
         Assert.Equal(10, plates.Count);
         await Expect(HttpStatusCode.OK, first.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[2] }));
         await Expect(HttpStatusCode.OK, first.Client.PostAsJsonAsync(SelectionPath(vin, "confirmation"), new { plate = plates[2] }));
-        Assert.Equal((10, 9, 0, 1), Counts((await _api.PoolAsync(office)).GetProperty("series")[0]));
+        Assert.Equal((10, 9, 0, 1), Counts((await Api.PoolAsync(office)).GetProperty("series")[0]));
         return (office, plates[2]);
     }
 
     private async Task<JsonElement> RepublishAsync(string office) =>
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new
         {
             series = new[] { Series("small", "D", "D0000#"), Series("small", "F", "F0####") },
         }));
@@ -180,12 +178,12 @@ public sealed class AdminTests(ApiFactory factory)
 
         await RepublishAsync(office);
 
-        var (second, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(second, vin);
+        var (second, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(second, vin);
         var others = await DrawAsync(second, vin);
         Assert.Equal(9, others.Count);
         Assert.DoesNotContain(reserved, others);
-        Assert.Equal(9, (await _api.PoolAsync(office)).GetProperty("series")[0].GetProperty("held").GetInt32());
+        Assert.Equal(9, (await Api.PoolAsync(office)).GetProperty("series")[0].GetProperty("held").GetInt32());
     }
 
     [Fact]
@@ -196,7 +194,7 @@ public sealed class AdminTests(ApiFactory factory)
         var republished = await RepublishAsync(office);
 
         Assert.Equal((10, 9, 0, 1), Counts(republished.GetProperty("series")[0]));
-        Assert.Equal((10, 9, 0, 1), Counts((await _api.PoolAsync(office)).GetProperty("series")[0]));
+        Assert.Equal((10, 9, 0, 1), Counts((await Api.PoolAsync(office)).GetProperty("series")[0]));
         Assert.Equal((10, 9, 0, 1), Counts((await RepublishAsync(office)).GetProperty("series")[0]));
     }
 
@@ -211,15 +209,15 @@ public sealed class AdminTests(ApiFactory factory)
         static string WrongCheck(string id) => "0123456789X".Select(c => id[..17] + c)
             .First(candidate => !IdNumbers.IsValidPersonId(candidate) && !IdNumbers.IsValidCreditCode(candidate));
 
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
         var good1 = NewVin();
         var good2 = NewVin();
         var badCheck = good1[..8] + (good1[8] == '0' ? '1' : '0') + good1[9..];
         object Item(string vin, string? currentPlate = "冀A12345", string? plateKind = "small", string? energy = "pure", string? owner = null) =>
             new { vin, currentPlate, plateKind, energy, ownerIdNumber = owner ?? citizen.IdNumber };
 
-        var result = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new object?[]
+        var result = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new object?[]
         {
             Item(good1),
             Item(badCheck),
@@ -255,9 +253,9 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task ImportingIntoAnOfficeThatDoesNotExistIsNotFoundAndImportsNothing()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
 
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{NewOfficeCode()}/vehicles", new[]
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{NewOfficeCode()}/vehicles", new[]
         {
             new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone },
         }));
@@ -268,11 +266,11 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task ReImportingAVinUpdatesItsRecordAndItsOwner()
     {
-        var office = await _api.CreateOfficeAsync();
-        var (owner, vin) = await _api.ApplicantAsync(office);
-        var buyer = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var (owner, vin) = await Api.ApplicantAsync(office);
+        var buyer = await Api.RegisterAsync(office);
 
-        var updated = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
+        var updated = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
             new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "fuel", ownerIdNumber = owner.IdNumber, ownerPhone = owner.Phone },
         }));
@@ -282,7 +280,7 @@ public sealed class AdminTests(ApiFactory factory)
         Assert.False(mine.GetProperty("eligible").GetBoolean());
         Assert.Equal("not_nev", mine.GetProperty("reason").GetString());
 
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
             new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber, ownerPhone = buyer.Phone },
         }));
@@ -295,12 +293,12 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task AVehicleThatChangedOwnerMidSelectionBelongsToTheNewOwner()
     {
-        var office = await _api.CreateOfficeAsync();
-        var (former, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(former, vin);
-        var buyer = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var (former, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(former, vin);
+        var buyer = await Api.RegisterAsync(office);
 
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[]
         {
             new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = buyer.IdNumber, ownerPhone = buyer.Phone },
         }));
@@ -318,12 +316,12 @@ public sealed class AdminTests(ApiFactory factory)
     [Fact]
     public async Task AVinTwiceInOneImportEndsTheSameWayEveryTime()
     {
-        var office = await _api.CreateOfficeAsync();
-        var first = await _api.RegisterAsync(office);
-        var last = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var first = await Api.RegisterAsync(office);
+        var last = await Api.RegisterAsync(office);
         var vins = Enumerable.Range(0, 20).Select(_ => NewVin()).ToList();
 
-        var result = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles",
+        var result = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles",
             vins.SelectMany(vin => new[]
             {
                 new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = first.IdNumber, ownerPhone = first.Phone },

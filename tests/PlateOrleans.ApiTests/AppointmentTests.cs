@@ -8,19 +8,17 @@ namespace PlateOrleans.ApiTests;
 /// moving and cancelling, never beyond a slot's capacity, and bad input refused without changing anything.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class AppointmentTests(ApiFactory factory)
+public sealed class AppointmentTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     private static DateOnly Today => Appointments.Today(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task ABookingTakesAPlaceShowsInTheSelectionAndIsToldToTheOwnersPhone()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var date = Today.AddDays(2);
-        var slots = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/appointment-slots?date={Text(date)}"));
+        var slots = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/offices/{office}/appointment-slots?date={Text(date)}"));
         Assert.Equal(
             [("main", "本所", Text(date), Morning, 10, 0), ("main", "本所", Text(date), Afternoon, 10, 0)],
             slots.EnumerateArray().Select(s => (s.GetProperty("locationId").GetString(), s.GetProperty("locationName").GetString(), s.GetProperty("date").GetString(),
@@ -32,42 +30,42 @@ public sealed class AppointmentTests(ApiFactory factory)
         Assert.Equal(Path(confirmed.Vin), response.Headers.Location?.OriginalString);
         Assert.Equal(("main", "本所", Text(date), Morning), (booking.GetProperty("locationId").GetString(), booking.GetProperty("locationName").GetString(),
             booking.GetProperty("date").GetString(), booking.GetProperty("slot").GetString()));
-        Assert.Equal(1, await BookedAsync(_api, office, date));
+        Assert.Equal(1, await BookedAsync(Api, office, date));
         Assert.Equal(booking.GetRawText(), (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected").GetProperty("appointment").GetRawText());
         Assert.Equal(booking.GetRawText(), (await Expect(HttpStatusCode.OK, confirmed.Citizen.Client.GetAsync(Path(confirmed.Vin)))).GetRawText());
-        var texts = await TextsAsync(_api, confirmed.Citizen.Phone);
+        var texts = await TextsAsync(Api, confirmed.Citizen.Phone);
         Assert.Contains($"已预约 {Text(date)} {Morning} 本所", texts[0], StringComparison.Ordinal);
         Assert.Contains(confirmed.Plate, texts[0], StringComparison.Ordinal);
 
         // The same booking again (a retry without a key) books once and tells nothing new.
         Assert.Equal(booking.GetRawText(), (await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(date)))).GetRawText());
-        Assert.Equal(1, await BookedAsync(_api, office, date));
-        Assert.Equal(texts.Count, (await TextsAsync(_api, confirmed.Citizen.Phone)).Count);
+        Assert.Equal(1, await BookedAsync(Api, office, date));
+        Assert.Equal(texts.Count, (await TextsAsync(Api, confirmed.Citizen.Phone)).Count);
     }
 
     [Fact]
     public async Task AMoveTakesTheNewPlaceAndFreesTheOldAndACancellationFreesIt()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var (first, second) = (Today.AddDays(2), Today.AddDays(3));
         await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(first)));
 
         var moved = await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(second, Afternoon)));
 
         Assert.Equal((Text(second), Afternoon), (moved.GetProperty("date").GetString(), moved.GetProperty("slot").GetString()));
-        Assert.Equal((0, 1), (await BookedAsync(_api, office, first), await BookedAsync(_api, office, second, Afternoon)));
-        Assert.Contains($"由 {Text(first)} {Morning} 本所 改为 {Text(second)} {Afternoon} 本所", (await TextsAsync(_api, confirmed.Citizen.Phone))[0], StringComparison.Ordinal);
+        Assert.Equal((0, 1), (await BookedAsync(Api, office, first), await BookedAsync(Api, office, second, Afternoon)));
+        Assert.Contains($"由 {Text(first)} {Morning} 本所 改为 {Text(second)} {Afternoon} 本所", (await TextsAsync(Api, confirmed.Citizen.Phone))[0], StringComparison.Ordinal);
 
         // Within one day: from the afternoon to the morning.
         await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(second)));
-        Assert.Equal((1, 0), (await BookedAsync(_api, office, second), await BookedAsync(_api, office, second, Afternoon)));
+        Assert.Equal((1, 0), (await BookedAsync(Api, office, second), await BookedAsync(Api, office, second, Afternoon)));
 
         await Expect(HttpStatusCode.NoContent, confirmed.Citizen.Client.DeleteAsync(Path(confirmed.Vin)));
 
-        Assert.Equal(0, await BookedAsync(_api, office, second));
+        Assert.Equal(0, await BookedAsync(Api, office, second));
         Assert.Equal(JsonValueKind.Null, (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected").GetProperty("appointment").ValueKind);
-        Assert.Contains($"已取消 {Text(second)} {Morning} 本所", (await TextsAsync(_api, confirmed.Citizen.Phone))[0], StringComparison.Ordinal);
+        Assert.Contains($"已取消 {Text(second)} {Morning} 本所", (await TextsAsync(Api, confirmed.Citizen.Phone))[0], StringComparison.Ordinal);
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", confirmed.Citizen.Client.DeleteAsync(Path(confirmed.Vin)));
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", confirmed.Citizen.Client.GetAsync(Path(confirmed.Vin)));
     }
@@ -75,11 +73,11 @@ public sealed class AppointmentTests(ApiFactory factory)
     [Fact]
     public async Task ThreeHundredApplicantsBookingFiftyPlacesAtOnceGetExactlyFiftyAndTheOthersHearSlotFull()
     {
-        var office = await OfficeAsync(_api, capacity: 50);
+        var office = await OfficeAsync(Api, capacity: 50);
         var applicants = new List<Confirmed>();
         foreach (var chunk in Enumerable.Range(0, 300).Chunk(25))
         {
-            applicants.AddRange(await Task.WhenAll(chunk.Select(_ => Confirmed.WalkAsync(_api, office))));
+            applicants.AddRange(await Task.WhenAll(chunk.Select(_ => Confirmed.WalkAsync(Api, office))));
         }
 
         var date = Today.AddDays(2);
@@ -87,7 +85,7 @@ public sealed class AppointmentTests(ApiFactory factory)
 
         Assert.Equal(50, answers.Count(a => a.Status == HttpStatusCode.Created));
         Assert.Equal(250, answers.Count(a => a.Status == HttpStatusCode.Conflict && a.Code == "slot_full"));
-        Assert.Equal(50, await BookedAsync(_api, office, date));
+        Assert.Equal(50, await BookedAsync(Api, office, date));
         var booked = await Task.WhenAll(applicants.Select(async a =>
             (await ViewAsync(a.Citizen, a.Vin)).GetProperty("selected").GetProperty("appointment").ValueKind == JsonValueKind.Object));
         Assert.Equal(50, booked.Count(b => b));
@@ -118,8 +116,8 @@ public sealed class AppointmentTests(ApiFactory factory)
     [Fact]
     public async Task AnIdempotencyKeyAnswersItsFirstBookingAgainEvenAfterAMove()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var (first, second) = (Today.AddDays(2), Today.AddDays(3));
         async Task<JsonElement> Book(DateOnly date, string key, HttpStatusCode status = HttpStatusCode.Created)
         {
@@ -132,39 +130,39 @@ public sealed class AppointmentTests(ApiFactory factory)
         await Book(second, "book-2");
 
         Assert.Equal(booked.GetRawText(), (await Book(first, "book-1")).GetRawText());
-        Assert.Equal((0, 1), (await BookedAsync(_api, office, first), await BookedAsync(_api, office, second)));
+        Assert.Equal((0, 1), (await BookedAsync(Api, office, first), await BookedAsync(Api, office, second)));
         Assert.Equal("idempotency_key_reused", (await Book(second, "book-1", (HttpStatusCode)422)).GetProperty("code").GetString());
     }
 
     [Fact]
     public async Task OnlyTheOwnerOfACompletedFormalSelectionBooks()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var date = Today.AddDays(2);
-        var (drawing, drawingVin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(drawing, drawingVin);
-        var stranger = await _api.RegisterAsync(office);
+        var (drawing, drawingVin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(drawing, drawingVin);
+        var stranger = await Api.RegisterAsync(office);
 
         await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", stranger.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(date)));
-        await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", (await _api.OperatorAsync(office)).PostAsJsonAsync(Path(confirmed.Vin), Body(date)));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().PostAsJsonAsync(Path(confirmed.Vin), Body(date)));
+        await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", (await Api.OperatorAsync(office)).PostAsJsonAsync(Path(confirmed.Vin), Body(date)));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().PostAsJsonAsync(Path(confirmed.Vin), Body(date)));
         var wrongStage = await ExpectProblem(HttpStatusCode.Conflict, "wrong_stage", drawing.Client.PostAsJsonAsync(Path(drawingVin), Body(date)));
         Assert.Equal("drawing", wrongStage.GetProperty("stage").GetString());
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", confirmed.Citizen.Client.PostAsJsonAsync(SelectionPath(confirmed.Vin, "appointment", "simulations"), Body(date)));
-        Assert.Equal(0, await BookedAsync(_api, office, date));
+        Assert.Equal(0, await BookedAsync(Api, office, date));
     }
 
     [Fact]
     public async Task BadInputIsRefusedWithProblemDetailsAndChangesNothing()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var client = confirmed.Citizen.Client;
         var path = Path(confirmed.Vin);
         var date = Today.AddDays(2);
         var exchangeBy = DateOnly.Parse((await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected").GetProperty("exchangeBy").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var before = await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
+        var before = await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
 
         await ExpectInvalid("locationId", client.SendAsync(Raw(HttpMethod.Post, path, "{\"locationId\":")));
         await ExpectInvalid("body", client.SendAsync(Raw(HttpMethod.Post, path, "")));
@@ -193,11 +191,11 @@ public sealed class AppointmentTests(ApiFactory factory)
         foreach (var query in new[] { "", "?date=", "?date=tomorrow", $"?date={Today.AddDays(-1):yyyy-MM-dd}", $"?date={Today.AddDays(400):yyyy-MM-dd}",
             "?date=2026-02-30", $"?date={Text(date)}&date={Text(date)}", $"?date={Text(date)}T00:00:00" })
         {
-            await ExpectInvalid("date", _api.Anonymous().GetAsync(slots + query));
+            await ExpectInvalid("date", Api.Anonymous().GetAsync(slots + query));
         }
 
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", _api.Anonymous().GetAsync($"/api/v1/offices/139999/appointment-slots?date={Text(date)}"));
-        Assert.Equal(before, await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
-        Assert.Equal(0, await BookedAsync(_api, office, date));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", Api.Anonymous().GetAsync($"/api/v1/offices/139999/appointment-slots?date={Text(date)}"));
+        Assert.Equal(before, await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
+        Assert.Equal(0, await BookedAsync(Api, office, date));
     }
 }

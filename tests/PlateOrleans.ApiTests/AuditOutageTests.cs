@@ -39,23 +39,21 @@ public sealed class SwitchableAuditTrail : IAuditTrail
 /// An operator's action is done first, then recorded: with the trail down the answer is 503 saying that the action took
 /// effect but was not recorded (never a silent success), and sending the same request again records it.
 /// </summary>
-public sealed class AuditOutageTests(AuditOutageApiFactory factory) : IClassFixture<AuditOutageApiFactory>
+public sealed class AuditOutageTests(AuditOutageApiFactory factory) : ApiTest<AuditOutageApiFactory>(factory), IClassFixture<AuditOutageApiFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task AnActionWhoseTrailIsDownAnswers503SayingSoAndTheSameRequestAgainRecordsIt()
     {
-        var office = await _api.CreateOfficeAsync();
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var admin = await Api.AdminAsync();
         var pool = new { series = new[] { new { plateKind = "small", energyLetter = "D", blocks = new[] { "DA####" } } } };
 
-        factory.Trail.Down = true;
+        Factory.Trail.Down = true;
         var problem = await ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable", admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", pool));
         Assert.Contains("已生效", problem.GetProperty("detail").GetString());
-        Assert.Equal("DA####", (await _api.PoolAsync(office)).GetProperty("series")[0].GetProperty("blocks")[0].GetString());
+        Assert.Equal("DA####", (await Api.PoolAsync(office)).GetProperty("series")[0].GetProperty("blocks")[0].GetString());
 
-        factory.Trail.Down = false;
+        Factory.Trail.Down = false;
         await Expect(HttpStatusCode.OK, admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", pool));
 
         var trail = await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/audit?office={office}&kind=pool_publication"));

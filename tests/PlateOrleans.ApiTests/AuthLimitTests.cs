@@ -107,15 +107,13 @@ internal static class Registration
 }
 
 /// <summary>An attacker mass-registering or guessing passwords from one address.</summary>
-public sealed class AuthLimitTests(AuthLimitFactory factory) : IClassFixture<AuthLimitFactory>
+public sealed class AuthLimitTests(AuthLimitFactory factory) : ApiTest<AuthLimitFactory>(factory), IClassFixture<AuthLimitFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task MassRegistrationFromOneAddressIsRefusedAfterTheBurst()
     {
-        var office = await _api.CreateOfficeAsync();
-        var attacker = _api.Anonymous();
+        var office = await Api.CreateOfficeAsync();
+        var attacker = Api.Anonymous();
 
         var answers = new List<HttpResponseMessage>();
         for (var i = 0; i < 20; i++)
@@ -134,7 +132,7 @@ public sealed class AuthLimitTests(AuthLimitFactory factory) : IClassFixture<Aut
     [Fact]
     public async Task AFloodOfSignInsFromOneAddressIsRefusedBeyondItsBudget()
     {
-        var attacker = _api.Anonymous();
+        var attacker = Api.Anonymous();
 
         // Each guess on an account of its own: what stops them is the address's budget, not an account's.
         var answers = await Task.WhenAll(Enumerable.Range(0, 3 * AuthLimitFactory.SignInBurst).Select(i =>
@@ -154,15 +152,13 @@ public sealed class AuthLimitTests(AuthLimitFactory factory) : IClassFixture<Aut
 }
 
 /// <summary>Behind the shipped nginx: the limits count the client's address, which only a configured proxy may tell.</summary>
-public sealed class TrustedProxyTests(TrustedProxyFactory factory) : IClassFixture<TrustedProxyFactory>
+public sealed class TrustedProxyTests(TrustedProxyFactory factory) : ApiTest<TrustedProxyFactory>(factory), IClassFixture<TrustedProxyFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task TwoClientsBehindAKnownProxyHaveABudgetEach()
     {
-        var office = await _api.CreateOfficeAsync();
-        var client = _api.Anonymous();
+        var office = await Api.CreateOfficeAsync();
+        var client = Api.Anonymous();
 
         for (var i = 0; i < BehindProxyFactory.RegisterBurst; i++)
         {
@@ -175,15 +171,13 @@ public sealed class TrustedProxyTests(TrustedProxyFactory factory) : IClassFixtu
 }
 
 /// <summary>Without a configured proxy, X-Forwarded-For is whatever an attacker typed: it must change nothing.</summary>
-public sealed class UntrustedProxyTests(UntrustedProxyFactory factory) : IClassFixture<UntrustedProxyFactory>
+public sealed class UntrustedProxyTests(UntrustedProxyFactory factory) : ApiTest<UntrustedProxyFactory>(factory), IClassFixture<UntrustedProxyFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task AForgedForwardedForDoesNotBuyANewBudget()
     {
-        var office = await _api.CreateOfficeAsync();
-        var attacker = _api.Anonymous();
+        var office = await Api.CreateOfficeAsync();
+        var attacker = Api.Anonymous();
 
         for (var i = 0; i < BehindProxyFactory.RegisterBurst; i++)
         {

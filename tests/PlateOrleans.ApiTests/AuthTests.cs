@@ -7,10 +7,8 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>Tokens, credentials, roles and office scopes, and the rules of registration.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class AuthTests(ApiFactory factory)
+public sealed class AuthTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     /// <summary>A token as the API would issue it, with its times and signing key to choose.</summary>
     private static string Token(string username, DateTime issuedAt, DateTime expires, string key = ApiFactory.SigningKey, string issuer = "PlateOrleans", string role = "citizen") =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -28,7 +26,7 @@ public sealed class AuthTests(ApiFactory factory)
 
     private HttpClient With(string scheme, string parameter)
     {
-        var client = _api.Anonymous();
+        var client = Api.Anonymous();
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", parameter.Length == 0 ? scheme : $"{scheme} {parameter}");
         return client;
     }
@@ -36,7 +34,7 @@ public sealed class AuthTests(ApiFactory factory)
     [Fact]
     public async Task NoTokenOrABadTokenIsUnauthenticatedWithAProblemBody()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
         var now = DateTime.UtcNow;
         var expired = Token(citizen.Username, now.AddHours(-3), now.AddHours(-1));
         var otherKey = Token(citizen.Username, now, now.AddHours(1), key: "another-signing-key-0123456789-0123456789-0123456789");
@@ -45,7 +43,7 @@ public sealed class AuthTests(ApiFactory factory)
         var unsigned = $"{Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{Base64Url($"{{\"sub\":\"{citizen.Username}\",\"role\":\"admin\",\"iss\":\"PlateOrleans\",\"aud\":\"PlateOrleans\",\"exp\":{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}}}")}.";
         var clients = new (string What, HttpClient Client)[]
         {
-            ("no token", _api.Anonymous()),
+            ("no token", Api.Anonymous()),
             ("garbage", With("Bearer", "garbage")),
             ("an empty bearer", With("Bearer", "")),
             ("another scheme", With("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{citizen.Username}:Passw0rd!")))),
@@ -69,14 +67,14 @@ public sealed class AuthTests(ApiFactory factory)
         }
 
         findings.AssertNone();
-        var answer = await _api.Anonymous().GetAsync("/api/v1/me");
+        var answer = await Api.Anonymous().GetAsync("/api/v1/me");
         Assert.Contains(answer.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
     [Fact]
     public async Task AValidTokenOfAnAccountThatDoesNotExistIsUnauthenticated()
     {
-        var (_, vin) = await _api.ApplicantAsync();
+        var (_, vin) = await Api.ApplicantAsync();
         var ghost = With("Bearer", Token($"ghost{Next()}", DateTime.UtcNow, DateTime.UtcNow.AddHours(1)));
 
         await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", ghost.GetAsync("/api/v1/me"));
@@ -86,14 +84,14 @@ public sealed class AuthTests(ApiFactory factory)
     [Fact]
     public async Task AWrongPasswordAndAnUnknownUserAreTheSameInvalidCredentials()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
 
-        var wrong = await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Wrong-Passw0rd" }));
-        var unknown = await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = $"nobody{Next()}", password = "Passw0rd!" }));
+        var wrong = await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Wrong-Passw0rd" }));
+        var unknown = await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = $"nobody{Next()}", password = "Passw0rd!" }));
 
         // The answers do not tell a probing client which usernames exist.
         Assert.Equal(wrong.GetProperty("detail").GetString(), unknown.GetProperty("detail").GetString());
-        var token = await Expect(HttpStatusCode.OK, _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Passw0rd!" }));
+        var token = await Expect(HttpStatusCode.OK, Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Passw0rd!" }));
         Assert.Equal("Bearer", token.GetProperty("tokenType").GetString());
         Assert.True(token.GetProperty("expiresIn").GetInt32() > 0);
     }
@@ -101,9 +99,9 @@ public sealed class AuthTests(ApiFactory factory)
     [Fact]
     public async Task ACitizenIsForbiddenEveryAdminEndpointAndChangesNothing()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
-        var before = await _api.OfficeSnapshotAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
+        var before = await Api.OfficeSnapshotAsync(office);
         var client = citizen.Client;
         var findings = new Findings();
 
@@ -113,18 +111,18 @@ public sealed class AuthTests(ApiFactory factory)
         await findings.Problem("import vehicles", client.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }), null, (HttpStatusCode.Forbidden, "forbidden"));
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
         Assert.Equal("[]", await client.GetStringAsync("/api/v1/me/vehicles"));
     }
 
     [Fact]
     public async Task AnOperatorRunsItsOwnOfficeOnly()
     {
-        var own = await _api.CreateOfficeAsync();
-        var other = await _api.CreateOfficeAsync();
-        var op = await _api.OperatorAsync(own);
-        var citizen = await _api.RegisterAsync(own);
-        var otherBefore = await _api.OfficeSnapshotAsync(other);
+        var own = await Api.CreateOfficeAsync();
+        var other = await Api.CreateOfficeAsync();
+        var op = await Api.OperatorAsync(own);
+        var citizen = await Api.RegisterAsync(own);
+        var otherBefore = await Api.OfficeSnapshotAsync(other);
 
         var published = await Expect(HttpStatusCode.OK, op.PutAsJsonAsync($"/api/v1/admin/offices/{own}/pool", new { series = new[] { new { plateKind = "small", energyLetter = "D", blocks = new[] { "D1####" } } } }));
         Assert.Equal(10_000, published.GetProperty("series")[0].GetProperty("available").GetInt32());
@@ -142,19 +140,19 @@ public sealed class AuthTests(ApiFactory factory)
         await findings.Problem("create a user (admin only)", op.PostAsJsonAsync("/api/v1/admin/users", new { username = $"op{Next()}", password = "Passw0rd!", role = "admin" }), null, (HttpStatusCode.Forbidden, "forbidden"));
         findings.AssertNone();
 
-        Assert.Equal(otherBefore, await _api.OfficeSnapshotAsync(other));
-        Assert.Equal("open", (await _api.OfficeAsync(own)).GetProperty("state").GetString());
+        Assert.Equal(otherBefore, await Api.OfficeSnapshotAsync(other));
+        Assert.Equal("open", (await Api.OfficeAsync(own)).GetProperty("state").GetString());
         // Another office's operator may not read this office's selections.
-        var stranger = await _api.OperatorAsync(other);
+        var stranger = await Api.OperatorAsync(other);
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync(SelectionPath(vin))).StatusCode);
     }
 
     [Fact]
     public async Task AnOperatorCannotTakeOverAVehicleOfAnotherOffice()
     {
-        var own = await _api.CreateOfficeAsync();
-        var (citizen, vin) = await _api.ApplicantAsync();
-        var op = await _api.OperatorAsync(own);
+        var own = await Api.CreateOfficeAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
+        var op = await Api.OperatorAsync(own);
         var vehiclesBefore = await citizen.Client.GetStringAsync("/api/v1/me/vehicles");
 
         var answer = await op.PostAsJsonAsync($"/api/v1/admin/offices/{own}/vehicles", new[] { new { vin, currentPlate = "冀A54321", plateKind = "small", energy = "pure", ownerIdNumber = NewIdNumber() } });
@@ -176,8 +174,8 @@ public sealed class AuthTests(ApiFactory factory)
     [Fact]
     public async Task MeShowsTheMaskedPhoneTheRolesAndNoBlacklist()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office, "learner");
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office, "learner");
 
         var me = await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
 
@@ -189,9 +187,9 @@ public sealed class AuthTests(ApiFactory factory)
         Assert.DoesNotContain(citizen.IdNumber, me.GetRawText());
         Assert.Equal(["citizen"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(JsonValueKind.Null, me.GetProperty("blacklistedUntil").ValueKind);
-        var admin = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync("/api/v1/me"));
+        var admin = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync("/api/v1/me"));
         Assert.Equal(["admin"], admin.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-        var op = await Expect(HttpStatusCode.OK, (await _api.OperatorAsync(office)).GetAsync("/api/v1/me"));
+        var op = await Expect(HttpStatusCode.OK, (await Api.OperatorAsync(office)).GetAsync("/api/v1/me"));
         Assert.Equal(["operator"], op.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(office, op.GetProperty("officeCode").GetString());
     }
@@ -199,10 +197,10 @@ public sealed class AuthTests(ApiFactory factory)
     [Fact]
     public async Task ATakenUsernameIsRefusedAndTheFirstAccountIsUntouched()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
 
-        await ExpectProblem(HttpStatusCode.Conflict, "username_taken", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
+        await ExpectProblem(HttpStatusCode.Conflict, "username_taken", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
         {
             username = citizen.Username,
             password = "Other-Passw0rd",
@@ -211,7 +209,7 @@ public sealed class AuthTests(ApiFactory factory)
             officeCode = office,
             idNumber = NewIdNumber(),
         }));
-        await ExpectProblem(HttpStatusCode.Conflict, "username_taken", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
+        await ExpectProblem(HttpStatusCode.Conflict, "username_taken", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
         {
             username = ApiFactory.AdminUsername,
             password = "Other-Passw0rd",
@@ -221,20 +219,20 @@ public sealed class AuthTests(ApiFactory factory)
             idNumber = NewIdNumber(),
         }));
 
-        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Other-Passw0rd" }));
-        var me = await Expect(HttpStatusCode.OK, (await _api.SignInAsync(citizen.Username, "Passw0rd!")).GetAsync("/api/v1/me"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Other-Passw0rd" }));
+        var me = await Expect(HttpStatusCode.OK, (await Api.SignInAsync(citizen.Username, "Passw0rd!")).GetAsync("/api/v1/me"));
         Assert.EndsWith(citizen.Phone[7..], me.GetProperty("phone").GetString());
-        Assert.Equal(["admin"], (await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync("/api/v1/me"))).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["admin"], (await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync("/api/v1/me"))).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
     public async Task TwentyConcurrentRegistrationsOfOneUsernameMakeOneAccount()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = $"race{Next()}";
         var phones = Enumerable.Range(0, 20).Select(i => $"1390000{i:0000}").ToList();
 
-        var answers = await Task.WhenAll(phones.Select(phone => _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
+        var answers = await Task.WhenAll(phones.Select(phone => Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
         {
             username,
             password = "Passw0rd!",
@@ -246,14 +244,14 @@ public sealed class AuthTests(ApiFactory factory)
 
         Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
         Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
-        var me = await Expect(HttpStatusCode.OK, (await _api.SignInAsync(username, "Passw0rd!")).GetAsync("/api/v1/me"));
+        var me = await Expect(HttpStatusCode.OK, (await Api.SignInAsync(username, "Passw0rd!")).GetAsync("/api/v1/me"));
         Assert.Contains(phones, p => me.GetProperty("phone").GetString() == $"{p[..3]}****{p[7..]}");
     }
 
     [Fact]
     public async Task RegistrationRulesNameTheFieldThatBreaksThem()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         // About one person's ID number in 31 also passes as a credit code (its last character happens to be the
         // credit check): take one that does not, or "a unit with a person's ID number" would register.
         var person = NewIdNumber();
@@ -297,7 +295,7 @@ public sealed class AuthTests(ApiFactory factory)
             ("a username of 2 characters", Body("username", "ab"), "username"),
         })
         {
-            await findings.Invalid($"register with {what}", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", body), field);
+            await findings.Invalid($"register with {what}", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", body), field);
         }
 
         findings.AssertNone();

@@ -5,11 +5,9 @@ namespace PlateOrleans.ApiTests;
 /// vehicle, and no number is ever shown to or confirmed by two applicants.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class ConcurrencyTests(ApiFactory factory)
+public sealed class ConcurrencyTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     private const int Copies = 20;
-
-    private readonly ApiDriver _api = new(factory);
 
     /// <summary>Sends <paramref name="count"/> requests made by <paramref name="request"/> at the same moment.</summary>
     private static async Task<(HttpStatusCode Status, JsonElement Body)[]> AtOnceAsync(int count, Func<int, Task<HttpResponseMessage>> request)
@@ -31,8 +29,8 @@ public sealed class ConcurrencyTests(ApiFactory factory)
     [Fact]
     public async Task TwentyConcurrentDrawsSpendExactlyTheDrawsThatSucceeded()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         var answers = await AtOnceAsync(Copies, _ => citizen.Client.PostAsJsonAsync(SelectionPath(vin, "draws"), new { excludeFour = false }));
 
@@ -45,14 +43,14 @@ public sealed class ConcurrencyTests(ApiFactory factory)
         Assert.Equal(0, view.GetProperty("remainingDraws").GetInt32());
         Assert.Equal(5, view.GetProperty("batch").GetProperty("number").GetInt32());
         // Only the last batch is held: the earlier ones went back to the pool when they were replaced.
-        Assert.Equal(10, (await _api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("held").GetInt32());
+        Assert.Equal(10, (await Api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("held").GetInt32());
     }
 
     [Fact]
     public async Task TwentyConcurrentRetriesOfOneDrawCostOneDraw()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         var answers = await AtOnceAsync(Copies, _ => citizen.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, SelectionPath(vin, "draws"))
         {
@@ -63,14 +61,14 @@ public sealed class ConcurrencyTests(ApiFactory factory)
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.Status));
         Assert.Single(answers.Select(a => a.Body.GetProperty("batch").GetRawText()).Distinct());
         Assert.Equal(4, (await ViewAsync(citizen, vin)).GetProperty("remainingDraws").GetInt32());
-        Assert.Equal(10, (await _api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("held").GetInt32());
+        Assert.Equal(10, (await Api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("held").GetInt32());
     }
 
     [Fact]
     public async Task TwentyConcurrentConfirmationsOfOneBackupMakeOneReservationAndAllHearIt()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[5] }));
 
@@ -79,19 +77,19 @@ public sealed class ConcurrencyTests(ApiFactory factory)
         // Each copy after the first finds the number confirmed and hears the same selection, voucher and all.
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Single(answers.Select(a => a.Body.GetProperty("selected").GetRawText()).Distinct());
-        var series = (await _api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0];
+        var series = (await Api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0];
         Assert.Equal(1, series.GetProperty("reserved").GetInt32());
         Assert.Equal(0, series.GetProperty("held").GetInt32());
         Assert.Equal(plates[5], (await ViewAsync(citizen, vin)).GetProperty("selected").GetProperty("plate").GetString());
-        var texts = await _api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? [];
+        var texts = await Api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? [];
         Assert.Single(texts, t => t.GetProperty("text").GetString()!.Contains(plates[5], StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task TwentyConcurrentRetriesOfOneConfirmationAllGetTheFirstAnswer()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[1] }));
 
@@ -103,14 +101,14 @@ public sealed class ConcurrencyTests(ApiFactory factory)
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.Single(answers.Select(a => a.Body.GetProperty("selected").GetRawText()).Distinct());
-        Assert.Equal(1, (await _api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("reserved").GetInt32());
+        Assert.Equal(1, (await Api.PoolAsync(citizen.OfficeCode)).GetProperty("series")[0].GetProperty("reserved").GetInt32());
     }
 
     [Fact]
     public async Task TwentyConcurrentBackupsFromOneBatchKeepOne()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
 
         var answers = await AtOnceAsync(Copies, i => citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[i % plates.Count] }));
@@ -125,9 +123,9 @@ public sealed class ConcurrencyTests(ApiFactory factory)
     [Fact]
     public async Task TwentyConcurrentCodeRequestsSendOneCode()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var version = (await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
+        var version = (await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = version }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin, "start"), null));
 
@@ -135,18 +133,18 @@ public sealed class ConcurrencyTests(ApiFactory factory)
 
         Assert.Single(answers, a => a.Status == HttpStatusCode.Accepted);
         Assert.All(answers.Where(a => a.Status != HttpStatusCode.Accepted), a => Assert.Equal((HttpStatusCode.TooManyRequests, "sms_cooldown"), (a.Status, Code(a.Body))));
-        Assert.Single(await _api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? []);
+        Assert.Single(await Api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? []);
     }
 
     [Fact]
     public async Task ApplicantsDrawingATooSmallPoolAtOnceShareItWithoutOverlapAndTheUnluckySpendNothing()
     {
         // 100 numbers for 15 applicants who want 10 each.
-        var office = await _api.CreateOfficeAsync(smallDBlocks: ["D000##"]);
+        var office = await Api.CreateOfficeAsync(smallDBlocks: ["D000##"]);
         var applicants = await Task.WhenAll(Enumerable.Range(0, 15).Select(async _ =>
         {
-            var (citizen, vin) = await _api.ApplicantAsync(office);
-            await _api.WalkToDrawingAsync(citizen, vin);
+            var (citizen, vin) = await Api.ApplicantAsync(office);
+            await Api.WalkToDrawingAsync(citizen, vin);
             return (citizen, vin);
         }));
 
@@ -162,7 +160,7 @@ public sealed class ConcurrencyTests(ApiFactory factory)
             Assert.Equal(answers[i].Status == HttpStatusCode.Created ? 4 : 5, remaining);
         }
 
-        var series = (await _api.PoolAsync(office)).GetProperty("series")[0];
+        var series = (await Api.PoolAsync(office)).GetProperty("series")[0];
         Assert.Equal((0, 100), (series.GetProperty("available").GetInt32(), series.GetProperty("held").GetInt32()));
     }
 
@@ -170,18 +168,18 @@ public sealed class ConcurrencyTests(ApiFactory factory)
     public async Task TwoApplicantsCanNeverConfirmTheSameNumber()
     {
         // Ten numbers: the first applicant's draw holds all of them.
-        var office = await _api.CreateOfficeAsync(smallDBlocks: ["D0000#"]);
-        var (first, firstVin) = await _api.ApplicantAsync(office);
-        var (second, secondVin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(first, firstVin);
-        await _api.WalkToDrawingAsync(second, secondVin);
+        var office = await Api.CreateOfficeAsync(smallDBlocks: ["D0000#"]);
+        var (first, firstVin) = await Api.ApplicantAsync(office);
+        var (second, secondVin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(first, firstVin);
+        await Api.WalkToDrawingAsync(second, secondVin);
         var plates = await DrawAsync(first, firstVin);
         Assert.Equal(10, plates.Count);
 
         // While the first holds every number, the second is shown none and spends nothing.
-        var before = await _api.SnapshotAsync(second, secondVin);
+        var before = await Api.SnapshotAsync(second, secondVin);
         await ExpectProblem(HttpStatusCode.Conflict, "pool_empty", second.Client.PostAsJsonAsync(SelectionPath(secondVin, "draws"), new { excludeFour = false }));
-        Assert.Equal(before, await _api.SnapshotAsync(second, secondVin));
+        Assert.Equal(before, await Api.SnapshotAsync(second, secondVin));
 
         var taken = plates[7];
         await Expect(HttpStatusCode.OK, first.Client.PostAsJsonAsync(SelectionPath(firstVin, "backups"), new { plate = taken }));
@@ -191,15 +189,15 @@ public sealed class ConcurrencyTests(ApiFactory factory)
         var rest = await DrawAsync(second, secondVin);
         Assert.Equal(9, rest.Count);
         Assert.DoesNotContain(taken, rest);
-        var afterDraw = await _api.SnapshotAsync(second, secondVin);
+        var afterDraw = await Api.SnapshotAsync(second, secondVin);
         await ExpectProblem(HttpStatusCode.Conflict, "plate_not_in_batch", second.Client.PostAsJsonAsync(SelectionPath(secondVin, "backups"), new { plate = taken }));
         await ExpectProblem(HttpStatusCode.Conflict, "plate_not_in_backups", second.Client.PostAsJsonAsync(SelectionPath(secondVin, "confirmation"), new { plate = taken }));
-        Assert.Equal(afterDraw, await _api.SnapshotAsync(second, secondVin));
+        Assert.Equal(afterDraw, await Api.SnapshotAsync(second, secondVin));
 
         // The second confirms a number of its own; the two reservations are different numbers.
         await Expect(HttpStatusCode.OK, second.Client.PostAsJsonAsync(SelectionPath(secondVin, "backups"), new { plate = rest[0] }));
         await Expect(HttpStatusCode.OK, second.Client.PostAsJsonAsync(SelectionPath(secondVin, "confirmation"), new { plate = rest[0] }));
-        var series = (await _api.PoolAsync(office)).GetProperty("series")[0];
+        var series = (await Api.PoolAsync(office)).GetProperty("series")[0];
         Assert.Equal((8, 0, 2), (series.GetProperty("available").GetInt32(), series.GetProperty("held").GetInt32(), series.GetProperty("reserved").GetInt32()));
         Assert.Equal(taken, (await ViewAsync(first, firstVin)).GetProperty("selected").GetProperty("plate").GetString());
         Assert.Equal(rest[0], (await ViewAsync(second, secondVin)).GetProperty("selected").GetProperty("plate").GetString());

@@ -24,10 +24,8 @@ public sealed class CorsCollection : ICollectionFixture<CorsApiFactory>
 
 /// <summary>Cross-origin calls from configured app frontends; every other origin gets no CORS header at all.</summary>
 [Collection(CorsCollection.Name)]
-public sealed class CorsTests(CorsApiFactory factory)
+public sealed class CorsTests(CorsApiFactory factory) : ApiTest<CorsApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     private static HttpRequestMessage Preflight(string path, string origin, string method = "POST", string headers = "authorization,content-type,idempotency-key")
     {
         var request = new HttpRequestMessage(HttpMethod.Options, path);
@@ -50,7 +48,7 @@ public sealed class CorsTests(CorsApiFactory factory)
     [Fact]
     public async Task APreflightOfADrawFromAnAllowedOriginIsAllowedWithoutCredentials()
     {
-        var response = await _api.Anonymous().SendAsync(Preflight($"/api/v1/selections/{NewVin()}/draws", CorsApiFactory.AppOrigin));
+        var response = await Api.Anonymous().SendAsync(Preflight($"/api/v1/selections/{NewVin()}/draws", CorsApiFactory.AppOrigin));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(CorsApiFactory.AppOrigin, Header(response, "Access-Control-Allow-Origin"));
@@ -64,11 +62,11 @@ public sealed class CorsTests(CorsApiFactory factory)
     [Fact]
     public async Task AnswersAndErrorsToAnAllowedOriginNameItSoTheAppCanReadTheProblem()
     {
-        var offices = await _api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/offices", CorsApiFactory.DevOrigin));
+        var offices = await Api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/offices", CorsApiFactory.DevOrigin));
         Assert.Equal(HttpStatusCode.OK, offices.StatusCode);
         Assert.Equal(CorsApiFactory.DevOrigin, Header(offices, "Access-Control-Allow-Origin"));
 
-        var unauthenticated = await _api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/me", CorsApiFactory.AppOrigin));
+        var unauthenticated = await Api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/me", CorsApiFactory.AppOrigin));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(CorsApiFactory.AppOrigin, Header(unauthenticated, "Access-Control-Allow-Origin"));
         Assert.Contains("Retry-After", Header(unauthenticated, "Access-Control-Expose-Headers") ?? "");
@@ -81,11 +79,11 @@ public sealed class CorsTests(CorsApiFactory factory)
     [InlineData("null")]
     public async Task AnotherOriginGetsNoCorsHeaders(string origin)
     {
-        var preflight = await _api.Anonymous().SendAsync(Preflight("/api/v1/auth/token", origin));
+        var preflight = await Api.Anonymous().SendAsync(Preflight("/api/v1/auth/token", origin));
         Assert.Null(Header(preflight, "Access-Control-Allow-Origin"));
         Assert.Null(Header(preflight, "Access-Control-Allow-Methods"));
 
-        var get = await _api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/offices", origin));
+        var get = await Api.Anonymous().SendAsync(From(HttpMethod.Get, "/api/v1/offices", origin));
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         Assert.Null(Header(get, "Access-Control-Allow-Origin"));
     }
@@ -93,7 +91,7 @@ public sealed class CorsTests(CorsApiFactory factory)
     [Fact]
     public async Task APreflightAskingForAHeaderNotAllowedIsNotAllowed()
     {
-        var response = await _api.Anonymous().SendAsync(Preflight("/api/v1/offices", CorsApiFactory.AppOrigin, "GET", "x-something-else"));
+        var response = await Api.Anonymous().SendAsync(Preflight("/api/v1/offices", CorsApiFactory.AppOrigin, "GET", "x-something-else"));
         // The browser refuses the request unless the answer lists the header it asked for.
         Assert.DoesNotContain("x-something-else", (Header(response, "Access-Control-Allow-Headers") ?? "").ToLowerInvariant());
     }
@@ -122,12 +120,12 @@ public sealed class CorsTests(CorsApiFactory factory)
 
 /// <summary>Without <c>Cors:AllowedOrigins</c> (the default), no origin is allowed.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class CorsOffByDefaultTests(ApiFactory factory)
+public sealed class CorsOffByDefaultTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     [Fact]
     public async Task NoOriginGetsCorsHeadersWhenNoneIsConfigured()
     {
-        var client = new ApiDriver(factory).Anonymous();
+        var client = Api.Anonymous();
         var get = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offices");
         get.Headers.Add("Origin", CorsApiFactory.AppOrigin);
         var response = await client.SendAsync(get);

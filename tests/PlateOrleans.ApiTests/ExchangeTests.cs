@@ -7,22 +7,20 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>At the window: the exchange of a pre-selected plate, by its number or by the voucher's code.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class ExchangeTests(ApiFactory factory)
+public sealed class ExchangeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task TheWindowExchangesAConfirmedPlateByItsNumberAndItIsIssuedForGood()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
-        var op = await _api.OperatorAsync(confirmed.Office);
+        var confirmed = await Confirmed.WalkAsync(Api);
+        var op = await Api.OperatorAsync(confirmed.Office);
 
         var view = await Expect(HttpStatusCode.OK, op.PostAsJsonAsync(Exchanges(confirmed.Office), new { plate = confirmed.Plate }));
 
         Assert.Equal("exchanged", view.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.String, view.GetProperty("selected").GetProperty("exchangedAt").ValueKind);
         Assert.Equal("exchanged", (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("stage").GetString());
-        var series = (await _api.PoolAsync(confirmed.Office)).GetProperty("series")[0];
+        var series = (await Api.PoolAsync(confirmed.Office)).GetProperty("series")[0];
         Assert.Equal((0, 1), (series.GetProperty("reserved").GetInt32(), series.GetProperty("issued").GetInt32()));
         var assignment = Assert.Single((await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/offices/{confirmed.Office}/assignments"))).EnumerateArray());
         Assert.Equal(JsonValueKind.String, assignment.GetProperty("exchangedAt").ValueKind);
@@ -39,12 +37,12 @@ public sealed class ExchangeTests(ApiFactory factory)
     [Fact]
     public async Task TheWindowFindsTheNumberByTheVoucherCodeOfItsOwnOfficeOnly()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
-        var elsewhere = await _api.CreateOfficeAsync();
+        var confirmed = await Confirmed.WalkAsync(Api);
+        var elsewhere = await Api.CreateOfficeAsync();
 
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync(Exchanges(elsewhere), new { voucherCode = confirmed.Voucher }));
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync(Exchanges(confirmed.Office), new { plate = confirmed.Plate, voucherCode = "ABCDEFGHJKLM" }));
-        var view = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync(Exchanges(confirmed.Office), new { voucherCode = confirmed.Voucher }));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).PostAsJsonAsync(Exchanges(elsewhere), new { voucherCode = confirmed.Voucher }));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).PostAsJsonAsync(Exchanges(confirmed.Office), new { plate = confirmed.Plate, voucherCode = "ABCDEFGHJKLM" }));
+        var view = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync(Exchanges(confirmed.Office), new { voucherCode = confirmed.Voucher }));
 
         Assert.Equal("exchanged", view.GetProperty("stage").GetString());
         Assert.Equal(confirmed.Plate, view.GetProperty("selected").GetProperty("plate").GetString());
@@ -53,28 +51,28 @@ public sealed class ExchangeTests(ApiFactory factory)
     [Fact]
     public async Task WhatTheWindowCannotExchangeIsRefusedWithItsCodeAndChangesNothing()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
-        var op = await _api.OperatorAsync(confirmed.Office);
+        var confirmed = await Confirmed.WalkAsync(Api);
+        var op = await Api.OperatorAsync(confirmed.Office);
         var path = Exchanges(confirmed.Office);
         // Another applicant of the office with a batch on show: numbers in a batch are in no ledger.
-        var (citizen, vin) = await _api.ApplicantAsync(confirmed.Office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync(confirmed.Office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         var shown = await DrawAsync(citizen, vin);
-        var before = await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
+        var before = await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
 
         await ExpectInvalid("plate", op.PostAsJsonAsync(path, new { }));
         await ExpectInvalid("plate", op.PostAsJsonAsync(path, new { plate = "冀AD1234" }));
         await ExpectInvalid("voucherCode", op.PostAsJsonAsync(path, new { voucherCode = "short" }));
         await ExpectInvalid("plate", op.SendAsync(Raw(HttpMethod.Post, path, "{\"plate\":")));
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", op.PostAsJsonAsync(path, new { plate = "冀AD99999" }));
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/offices/139999/exchanges", new { plate = confirmed.Plate }));
-        var stranger = await _api.OperatorAsync(await _api.CreateOfficeAsync());
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/offices/139999/exchanges", new { plate = confirmed.Plate }));
+        var stranger = await Api.OperatorAsync(await Api.CreateOfficeAsync());
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", stranger.PostAsJsonAsync(path, new { plate = confirmed.Plate }));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", confirmed.Citizen.Client.PostAsJsonAsync(path, new { plate = confirmed.Plate }));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().PostAsJsonAsync(path, new { plate = confirmed.Plate }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().PostAsJsonAsync(path, new { plate = confirmed.Plate }));
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", op.PostAsJsonAsync(path, new { plate = shown[0] }));
 
-        Assert.Equal(before, await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
+        Assert.Equal(before, await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
     }
 
     private static string Exchanges(string office) => $"/api/v1/admin/offices/{office}/exchanges";
@@ -108,26 +106,24 @@ public sealed class FakeClockApiFactory : ApiFactory
 }
 
 /// <summary>The exchange deadline: a number not exchanged by the end of its day goes back, and its applicant is blacklisted.</summary>
-public sealed class ExchangeDeadlineTests(FakeClockApiFactory factory) : IClassFixture<FakeClockApiFactory>
+public sealed class ExchangeDeadlineTests(FakeClockApiFactory factory) : ApiTest<FakeClockApiFactory>(factory), IClassFixture<FakeClockApiFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task ANumberNotExchangedInTimeGoesBackToThePoolAndItsApplicantIsBlacklistedUntilAnAdminLiftsIt()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
+        var confirmed = await Confirmed.WalkAsync(Api);
         var exchangeBy = DateOnly.Parse((await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected").GetProperty("exchangeBy").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
-        factory.Time.Advance(TimeSpan.FromDays(16));
+        Factory.Time.Advance(TimeSpan.FromDays(16));
 
         // Whoever looks first sees it lapsed: the selection, the pool, the account, the trail.
         Assert.Equal("lapsed", (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("stage").GetString());
-        var series = (await _api.PoolAsync(confirmed.Office)).GetProperty("series")[0];
+        var series = (await Api.PoolAsync(confirmed.Office)).GetProperty("series")[0];
         Assert.Equal((0, 10_000), (series.GetProperty("reserved").GetInt32(), series.GetProperty("available").GetInt32()));
         var me = await Expect(HttpStatusCode.OK, confirmed.Citizen.Client.GetAsync("/api/v1/me"));
         var deadline = new DateTimeOffset(exchangeBy.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
         Assert.Equal(deadline.AddDays(730), me.GetProperty("blacklistedUntil").GetDateTimeOffset());
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
         var trail = await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/audit?vin={confirmed.Vin}"));
         Assert.Equal("release", trail.EnumerateArray().Last().GetProperty("kind").GetString());
         Assert.Empty((await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/offices/{confirmed.Office}/assignments"))).EnumerateArray());

@@ -1,10 +1,8 @@
 namespace PlateOrleans.ApiTests;
 
 /// <summary>A client retrying a draw by its <c>Idempotency-Key</c>: within a day it gets its first batch and pays nothing.</summary>
-public sealed class IdempotencyTests(FakeClockApiFactory factory) : IClassFixture<FakeClockApiFactory>
+public sealed class IdempotencyTests(FakeClockApiFactory factory) : ApiTest<FakeClockApiFactory>(factory), IClassFixture<FakeClockApiFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     private static HttpRequestMessage Draw(string vin, string key) => new(HttpMethod.Post, SelectionPath(vin, "draws"))
     {
         Headers = { { "Idempotency-Key", key } },
@@ -24,8 +22,8 @@ public sealed class IdempotencyTests(FakeClockApiFactory factory) : IClassFixtur
     [Fact]
     public async Task ADrawRetriedAfterTwentyOtherStepsAnswersTheFirstBatchAndSpendsNoDraw()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var first = await Expect(HttpStatusCode.Created, citizen.Client.SendAsync(Draw(vin, "draw-first")));
         var plates = first.GetProperty("batch").GetProperty("plates").EnumerateArray().Select(p => p.GetString()!).ToList();
         // Twenty more steps, each with a key of its own: one backup taken, then nineteen refused (one per batch).
@@ -44,16 +42,16 @@ public sealed class IdempotencyTests(FakeClockApiFactory factory) : IClassFixtur
     [Fact]
     public async Task ADayLaterTheKeyIsForgottenAndTheSameKeyDrawsAnew()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var first = await Expect(HttpStatusCode.Created, citizen.Client.SendAsync(Draw(vin, "draw-old")));
 
-        factory.Time.Advance(TimeSpan.FromHours(23));
+        Factory.Time.Advance(TimeSpan.FromHours(23));
         var replayed = await Expect(HttpStatusCode.Created, citizen.Client.SendAsync(Draw(vin, "draw-old")));
         Assert.Equal(first.GetProperty("batch").GetRawText(), replayed.GetProperty("batch").GetRawText());
         Assert.Equal(4, await RemainingDrawsAsync(citizen, vin));
 
-        factory.Time.Advance(TimeSpan.FromHours(1));
+        Factory.Time.Advance(TimeSpan.FromHours(1));
         var again = await Expect(HttpStatusCode.Created, citizen.Client.SendAsync(Draw(vin, "draw-old")));
 
         Assert.NotEqual(first.GetProperty("batch").GetProperty("number").GetInt32(), again.GetProperty("batch").GetProperty("number").GetInt32());

@@ -10,17 +10,15 @@ namespace PlateOrleans.ApiTests;
 /// a second account to escape a blacklist, a flood of passwords) and the refusal they get.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class IdentityTests(ApiFactory factory)
+public sealed class IdentityTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     private Task<HttpResponseMessage> Register(string username, string idNumber, string officeCode, string phone = "13912345678", string userType = "owner") =>
-        _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { username, password = "Passw0rd!", phone, userType, officeCode, idNumber });
+        Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new { username, password = "Passw0rd!", phone, userType, officeCode, idNumber });
 
     [Fact]
     public async Task ASquatterWithTheOwnersIdNumberCannotRegisterAndTheHolderIsNotNamed()
     {
-        var (owner, _) = await _api.ApplicantAsync();
+        var (owner, _) = await Api.ApplicantAsync();
 
         var refused = await ExpectProblem(HttpStatusCode.Conflict, "id_number_taken", Register($"squatter{Next()}", owner.IdNumber, owner.OfficeCode));
 
@@ -31,8 +29,8 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task AUnitsCreditCodeRegistersOnceToo()
     {
-        var office = await _api.CreateOfficeAsync();
-        var unit = await _api.RegisterAsync(office, "unit");
+        var office = await Api.CreateOfficeAsync();
+        var unit = await Api.RegisterAsync(office, "unit");
 
         await ExpectProblem(HttpStatusCode.Conflict, "id_number_taken", Register($"squatter{Next()}", unit.IdNumber, office, userType: "unit"));
     }
@@ -40,7 +38,7 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task ConcurrentRegistrationsOfOneIdNumberMakeExactlyOneAccount()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var idNumber = NewIdNumber();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Register($"racer{Next()}", idNumber, office)));
@@ -53,64 +51,64 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task UsernamesThatDifferOnlyInCaseAreOneAccount()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = $"CaseUser{Next()}";
         await Expect(HttpStatusCode.Created, Register(username, NewIdNumber(), office));
 
         await ExpectProblem(HttpStatusCode.Conflict, "username_taken", Register(username.ToLowerInvariant(), NewIdNumber(), office));
 
-        var me = await Expect(HttpStatusCode.OK, (await _api.SignInAsync(username.ToUpperInvariant(), "Passw0rd!")).GetAsync("/api/v1/me"));
+        var me = await Expect(HttpStatusCode.OK, (await Api.SignInAsync(username.ToUpperInvariant(), "Passw0rd!")).GetAsync("/api/v1/me"));
         Assert.Equal(username, me.GetProperty("username").GetString());
     }
 
     [Fact]
     public async Task TheCodeGoesToThePhoneOnTheOfficesRecordNeverToTheOneTypedAtRegistration()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
         var onRecord = $"136{Next():00000000}";
-        var vin = await _api.ImportVehicleAsync(office, citizen with { Phone = onRecord });
-        await _api.WalkToVerifyIdentityAsync(citizen, vin);
+        var vin = await Api.ImportVehicleAsync(office, citizen with { Phone = onRecord });
+        await Api.WalkToVerifyIdentityAsync(citizen, vin);
 
         var sent = await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
 
         Assert.Equal($"{onRecord[..3]}****{onRecord[7..]}", sent.GetProperty("sentTo").GetString());
-        Assert.Empty((await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"))).EnumerateArray());
-        var code = await _api.LatestCodeAsync(onRecord);
+        Assert.Empty((await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/dev/sms?phone={citizen.Phone}"))).EnumerateArray());
+        var code = await Api.LatestCodeAsync(onRecord);
         Assert.Equal("drawing", (await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code }))).GetProperty("stage").GetString());
     }
 
     [Fact]
     public async Task WithoutAPhoneOnRecordNoCodeIsSentUntilTheOfficeImportsOne()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
         var vin = NewVin();
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
         await Expect(HttpStatusCode.OK, admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber } }));
-        await _api.WalkToVerifyIdentityAsync(citizen, vin);
+        await Api.WalkToVerifyIdentityAsync(citizen, vin);
 
         await ExpectProblem(HttpStatusCode.Conflict, "no_phone_on_record", citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
 
         // The owner showed their ID card at the window; the office imports the phone, and the next code goes there.
         await Expect(HttpStatusCode.OK, admin.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new[] { new { vin, currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } }));
         await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync(SelectionPath(vin, "sms-code"), null));
-        Assert.Matches("^[0-9]{6}$", await _api.LatestCodeAsync(citizen.Phone));
+        Assert.Matches("^[0-9]{6}$", await Api.LatestCodeAsync(citizen.Phone));
     }
 
     [Fact]
     public async Task ADisabledAccountsTokensStopAtOnceAndItsIdNumberIsFreeForTheRealPerson()
     {
-        var (squatter, _) = await _api.ApplicantAsync();
+        var (squatter, _) = await Api.ApplicantAsync();
         await KeptByTheApiAsync(squatter);
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
 
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{squatter.Username}/disabled", new { disabled = true }));
 
         await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled", squatter.Client.GetAsync("/api/v1/me"));
         await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled",
-            _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = squatter.Username, password = "Passw0rd!" }));
-        var real = await _api.RegisterAsync(squatter.OfficeCode, idNumber: squatter.IdNumber);
+            Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username = squatter.Username, password = "Passw0rd!" }));
+        var real = await Api.RegisterAsync(squatter.OfficeCode, idNumber: squatter.IdNumber);
         await Expect(HttpStatusCode.OK, real.Client.GetAsync("/api/v1/me"));
         var accounts = await UsersAsync($"idNumber={squatter.IdNumber}");
         Assert.Equal([(squatter.Username, true), (real.Username, false)], accounts.Select(a => (a.GetProperty("username").GetString(), a.GetProperty("disabled").GetBoolean())).OrderBy(a => a.Item2 ? 0 : 1));
@@ -125,7 +123,7 @@ public sealed class IdentityTests(ApiFactory factory)
     /// </summary>
     private async Task KeptByTheApiAsync(Citizen citizen)
     {
-        var accounts = factory.Services.GetRequiredService<AccountCache>();
+        var accounts = Factory.Services.GetRequiredService<AccountCache>();
         var giveUpAt = DateTime.UtcNow.AddSeconds(30);
         while (!accounts.Keeps(citizen.Username))
         {
@@ -138,22 +136,22 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task ATokenIssuedBeforeTheAccountWasDisabledAndEnabledAgainStaysDead()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
+        var (citizen, _) = await Api.ApplicantAsync();
         await KeptByTheApiAsync(citizen);
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = false }));
 
         await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", citizen.Client.GetAsync("/api/v1/me"));
-        var again = await _api.SignInAsync(citizen.Username, "Passw0rd!");
+        var again = await Api.SignInAsync(citizen.Username, "Passw0rd!");
         await Expect(HttpStatusCode.OK, again.GetAsync("/api/v1/me"));
     }
 
     [Fact]
     public async Task DisablingTwiceAtOnceIsDisabledOnce()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
-        var admin = await _api.AdminAsync();
+        var (citizen, _) = await Api.ApplicantAsync();
+        var admin = await Api.AdminAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true })));
 
@@ -166,26 +164,26 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task OnlyAnAdminDisablesAccountsAndNotItsOwn()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
-        var op = await _api.OperatorAsync(citizen.OfficeCode);
+        var (citizen, _) = await Api.ApplicantAsync();
+        var op = await Api.OperatorAsync(citizen.OfficeCode);
 
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", op.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
-        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{AdminUsername}/disabled", new { disabled = true }));
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).PutAsJsonAsync("/api/v1/admin/users/nobody-at-all/disabled", new { disabled = true }));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
-        await ExpectInvalid("disabled", (await _api.AdminAsync()).SendAsync(Raw(HttpMethod.Put, $"/api/v1/admin/users/{citizen.Username}/disabled", "{\"disabled\":")));
-        await ExpectInvalid("disabled", (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = "yes" }));
+        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{AdminUsername}/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).PutAsJsonAsync("/api/v1/admin/users/nobody-at-all/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().GetAsync($"/api/v1/admin/users?username={citizen.Username}"));
+        await ExpectInvalid("disabled", (await Api.AdminAsync()).SendAsync(Raw(HttpMethod.Put, $"/api/v1/admin/users/{citizen.Username}/disabled", "{\"disabled\":")));
+        await ExpectInvalid("disabled", (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = "yes" }));
         await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
     }
 
     [Fact]
     public async Task AnOperatorFindsItsOwnOfficesCitizensOnly()
     {
-        var (home, _) = await _api.ApplicantAsync();
-        var (away, _) = await _api.ApplicantAsync();
-        var op = await _api.OperatorAsync(home.OfficeCode);
+        var (home, _) = await Api.ApplicantAsync();
+        var (away, _) = await Api.ApplicantAsync();
+        var op = await Api.OperatorAsync(home.OfficeCode);
 
         var found = Assert.Single((await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/users?idNumber={home.IdNumber}"))).EnumerateArray());
         Assert.Equal("13*", found.GetProperty("phone").GetString()![..2] + "*");
@@ -197,7 +195,7 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task TokensCarryTheUsernameRoleAndStampButNoPersonalData()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
+        var (citizen, _) = await Api.ApplicantAsync();
         var token = citizen.Client.DefaultRequestHeaders.Authorization!.Parameter!;
         var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
         var json = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='))).RootElement;
@@ -210,13 +208,13 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task TheBlacklistFollowsThePersonIntoANewAccount()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
         var until = DateTimeOffset.UtcNow.AddDays(700);
-        await _api.BlacklistAsync(citizen.Username, until);
-        var admin = await _api.AdminAsync();
+        await Api.BlacklistAsync(citizen.Username, until);
+        var admin = await Api.AdminAsync();
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{citizen.Username}/disabled", new { disabled = true }));
 
-        var second = await _api.RegisterAsync(citizen.OfficeCode, idNumber: citizen.IdNumber);
+        var second = await Api.RegisterAsync(citizen.OfficeCode, idNumber: citizen.IdNumber);
 
         var refused = await ExpectProblem(HttpStatusCode.Forbidden, "blacklisted", second.Client.PostAsync(SelectionPath(vin), null));
         Assert.Equal(until.ToUnixTimeSeconds(), refused.GetProperty("until").GetDateTimeOffset().ToUnixTimeSeconds());
@@ -231,8 +229,8 @@ public sealed class IdentityTests(ApiFactory factory)
     [Fact]
     public async Task ASignInFloodAgainstOneAccountIsMadeToWaitBeforeAnyPasswordIsChecked()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
-        var anonymous = _api.Anonymous();
+        var (citizen, _) = await Api.ApplicantAsync();
+        var anonymous = Api.Anonymous();
         var answers = new List<(HttpStatusCode Status, string Code, string? RetryAfter)>();
         for (var i = 0; i < 8; i++)
         {
@@ -252,7 +250,7 @@ public sealed class IdentityTests(ApiFactory factory)
 
     private async Task<List<JsonElement>> UsersAsync(string query, Func<JsonElement, bool>? where = null)
     {
-        var users = await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
+        var users = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
         return [.. users.EnumerateArray().Where(where ?? (_ => true))];
     }
 }

@@ -9,13 +9,11 @@ namespace PlateOrleans.ApiTests;
 /// is not JSON) with a problem body, never a 5xx, and changes nothing.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class MalformedRequestTests(ApiFactory factory)
+public sealed class MalformedRequestTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     private const string Json = "application/json";
     private static readonly string _huge = new('x', 100_000);
     private static readonly string _hugeValue = $"\"{_huge}\"";
-
-    private readonly ApiDriver _api = new(factory);
 
     /// <summary>Bodies that are not the JSON object (or, for the import, the array) an endpoint reads.</summary>
     private static IEnumerable<(string What, byte[] Body)> NotTheRightShape(string field, bool arrayIsRight)
@@ -124,12 +122,12 @@ public sealed class MalformedRequestTests(ApiFactory factory)
     [Fact]
     public async Task RegistrationRefusesEveryMalformedBodyAndCreatesNoAccount()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = $"malformed{Next()}";
         var valid = JsonSerializer.Serialize(new { username, password = "Passw0rd!", phone = "13712345678", userType = "owner", officeCode = office, idNumber = NewIdNumber() });
         var findings = new Findings();
 
-        await ProbeAsync(findings, _api.Anonymous(), HttpMethod.Post, "/api/v1/auth/register", valid, "username",
+        await ProbeAsync(findings, Api.Anonymous(), HttpMethod.Post, "/api/v1/auth/register", valid, "username",
         [
             ("username", "123", "username"), ("username", "null", "username"), ("username", "-", "username"), ("username", "\"\"", "username"),
             ("username", _hugeValue, "username"), ("username", "\"名字abc\"", "username"), ("username", "[\"a\"]", "username"),
@@ -142,7 +140,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
             ("officeCode", "\"../../x\"", "officeCode"), ("officeCode", _hugeValue, "officeCode"),
             ("idNumber", "\"130102199001011230\"", "idNumber"), ("idNumber", _hugeValue, "idNumber"), ("idNumber", "-", "idNumber"),
         ]);
-        var empty = await ExpectProblem(HttpStatusCode.BadRequest, "validation_failed", _api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", "{}")));
+        var empty = await ExpectProblem(HttpStatusCode.BadRequest, "validation_failed", Api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", "{}")));
         foreach (var field in new[] { "username", "password", "phone", "userType", "officeCode", "idNumber" })
         {
             if (!empty.GetProperty("errors").TryGetProperty(field, out _))
@@ -152,34 +150,34 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         }
 
         findings.AssertNone();
-        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Passw0rd!" }));
-        await Expect(HttpStatusCode.Created, _api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", valid)));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Passw0rd!" }));
+        await Expect(HttpStatusCode.Created, Api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", valid)));
     }
 
     [Fact]
     public async Task TheTokenEndpointRefusesEveryMalformedBody()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
         var valid = JsonSerializer.Serialize(new { username = citizen.Username, password = "Passw0rd!" });
         var findings = new Findings();
 
-        await ProbeAsync(findings, _api.Anonymous(), HttpMethod.Post, "/api/v1/auth/token", valid, "username",
+        await ProbeAsync(findings, Api.Anonymous(), HttpMethod.Post, "/api/v1/auth/token", valid, "username",
         [
             ("username", "5", "username"), ("username", "-", "username"), ("username", "null", "username"), ("username", _hugeValue, "username"),
             ("password", "-", "password"), ("password", "true", "password"), ("password", _hugeValue, "password"),
         ]);
 
         findings.AssertNone();
-        await Expect(HttpStatusCode.OK, _api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/token", valid)));
+        await Expect(HttpStatusCode.OK, Api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/token", valid)));
     }
 
     [Fact]
     public async Task InfoConfirmationRefusesEveryMalformedBodyAndStaysAtConfirmInfo()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(SelectionPath(vin), null));
-        var version = (await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
-        var before = await _api.SnapshotAsync(citizen, vin);
+        var version = (await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
+        var before = await Api.SnapshotAsync(citizen, vin);
         var findings = new Findings();
 
         await ProbeAsync(findings, citizen.Client, HttpMethod.Post, SelectionPath(vin, "info-confirmation"), JsonSerializer.Serialize(new { noticeVersion = version }), "noticeVersion",
@@ -190,21 +188,21 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
     }
 
     [Fact]
     public async Task VerificationRefusesEveryMalformedBodyAndSpendsNoAttempt()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
         var client = citizen.Client;
         await Expect(HttpStatusCode.OK, client.PostAsync(SelectionPath(vin), null));
-        var version = (await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
+        var version = (await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice")).GetProperty("version").GetString();
         await Expect(HttpStatusCode.OK, client.PostAsJsonAsync(SelectionPath(vin, "info-confirmation"), new { noticeVersion = version }));
         await Expect(HttpStatusCode.OK, client.PostAsync(SelectionPath(vin, "start"), null));
         await Expect(HttpStatusCode.Accepted, client.PostAsync(SelectionPath(vin, "sms-code"), null));
-        var code = await _api.LatestCodeAsync(citizen.Phone);
-        var before = await _api.SnapshotAsync(citizen, vin);
+        var code = await Api.LatestCodeAsync(citizen.Phone);
+        var before = await Api.SnapshotAsync(citizen, vin);
         var findings = new Findings();
 
         await ProbeAsync(findings, client, HttpMethod.Post, SelectionPath(vin, "verification"), JsonSerializer.Serialize(new { code }), "code",
@@ -215,7 +213,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
         var wrong = await ExpectProblem(HttpStatusCode.BadRequest, "sms_code_invalid", client.PostAsJsonAsync(SelectionPath(vin, "verification"), new { code = code == "000000" ? "000001" : "000000" }));
         Assert.Equal(4, wrong.GetProperty("attemptsLeft").GetInt32());
     }
@@ -223,9 +221,9 @@ public sealed class MalformedRequestTests(ApiFactory factory)
     [Fact]
     public async Task DrawsRefuseEveryMalformedBodyAndSpendNoDraw()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
-        var before = await _api.SnapshotAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
+        var before = await Api.SnapshotAsync(citizen, vin);
         var findings = new Findings();
 
         // excludeFour may be left out (it defaults to false), so an empty body or null is a valid draw: not probed here.
@@ -236,7 +234,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ], nothingIsValid: true);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
     }
 
     [Theory]
@@ -244,15 +242,15 @@ public sealed class MalformedRequestTests(ApiFactory factory)
     [InlineData("confirmation")]
     public async Task BackupsAndConfirmationsRefuseEveryMalformedBodyAndChangeNothing(string step)
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
         if (step == "confirmation")
         {
             await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[0] }));
         }
 
-        var before = await _api.SnapshotAsync(citizen, vin);
+        var before = await Api.SnapshotAsync(citizen, vin);
         var findings = new Findings();
 
         await ProbeAsync(findings, citizen.Client, HttpMethod.Post, SelectionPath(vin, step), JsonSerializer.Serialize(new { plate = plates[0] }), "plate",
@@ -263,17 +261,17 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
     }
 
     [Fact]
     public async Task ExchangesRefuseEveryMalformedBodyAndChangeNothing()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
-        var before = await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
+        var confirmed = await Confirmed.WalkAsync(Api);
+        var before = await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin);
         var findings = new Findings();
 
-        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{confirmed.Office}/exchanges",
+        await ProbeAsync(findings, await Api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{confirmed.Office}/exchanges",
             JsonSerializer.Serialize(new { plate = confirmed.Plate }), "plate",
         [
             ("plate", "-", "plate"), ("plate", "null", "plate"), ("plate", "5", "plate"), ("plate", "\"\"", "plate"), ("plate", _hugeValue, "plate"),
@@ -283,18 +281,18 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
+        Assert.Equal(before, await Api.SnapshotAsync(confirmed.Citizen, confirmed.Vin));
     }
 
     [Fact]
     public async Task CreatingAUserRefusesEveryMalformedBodyAndCreatesNoOne()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = $"malformedop{Next()}";
         var valid = JsonSerializer.Serialize(new { username, password = "Operator-Passw0rd", role = "operator", officeCode = office });
         var findings = new Findings();
 
-        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Post, "/api/v1/admin/users", valid, "username",
+        await ProbeAsync(findings, await Api.AdminAsync(), HttpMethod.Post, "/api/v1/admin/users", valid, "username",
         [
             ("username", "-", "username"), ("username", "7", "username"), ("username", _hugeValue, "username"),
             ("password", "-", "password"), ("password", "\"short\"", "password"), ("password", _hugeValue, "password"),
@@ -303,14 +301,14 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Operator-Passw0rd" }));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Operator-Passw0rd" }));
     }
 
     [Fact]
     public async Task PuttingAnOfficeRefusesEveryMalformedBodyAndLeavesTheOfficeAsItWas()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
         var valid = JsonSerializer.Serialize(new
         {
             name = $"测试车管所{office}",
@@ -325,7 +323,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         });
         var findings = new Findings();
 
-        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Put, $"/api/v1/admin/offices/{office}", valid, "name",
+        await ProbeAsync(findings, await Api.AdminAsync(), HttpMethod.Put, $"/api/v1/admin/offices/{office}", valid, "name",
         [
             ("name", "-", "name"), ("name", "\"\"", "name"), ("name", "\"   \"", "name"), ("name", "5", "name"), ("name", _hugeValue, "name"),
             ("prefix", "-", "prefix"), ("prefix", "\"冀\"", "prefix"), ("prefix", "\"冀a\"", "prefix"), ("prefix", _hugeValue, "prefix"),
@@ -344,23 +342,23 @@ public sealed class MalformedRequestTests(ApiFactory factory)
             ("locations", "[{\"id\":\"a\",\"name\":\"x\",\"slots\":[null]}]", "locations[0].slots[0]"),
             ("locations", "[{\"id\":\"a\",\"name\":\"x\"},{\"id\":\"a\",\"name\":\"y\"}]", "locations[1].id"),
         ]);
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
         await findings.Invalid("PUT an office with a code that is not a division code", admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/admin/offices/abc", valid)), "code");
         await findings.Invalid("PUT an office with the code of no province", admin.SendAsync(Raw(HttpMethod.Put, "/api/v1/admin/offices/990000", valid)), "code");
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
     public async Task PublishingAPoolRefusesEveryMalformedBodyAndLeavesThePoolAsItWas()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
         var valid = "{\"series\":[{\"plateKind\":\"small\",\"energyLetter\":\"D\",\"blocks\":[\"DA####\"]}]}";
         var findings = new Findings();
 
-        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Put, $"/api/v1/admin/offices/{office}/pool", valid, "series",
+        await ProbeAsync(findings, await Api.AdminAsync(), HttpMethod.Put, $"/api/v1/admin/offices/{office}/pool", valid, "series",
         [
             ("series", "-", "series"), ("series", "null", "series"), ("series", "\"D0####\"", "series"), ("series", "[null]", "series[0]"),
             ("series", "[{\"plateKind\":\"bus\",\"energyLetter\":\"D\",\"blocks\":[\"D0####\"]}]", "series[0].plateKind"),
@@ -375,21 +373,21 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         ]);
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
     public async Task ImportingVehiclesRefusesEveryMalformedBodyAndImportsNothing()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
         var vehicles = await citizen.Client.GetStringAsync("/api/v1/me/vehicles");
         var valid = JsonSerializer.Serialize(new[] { new { vin = NewVin(), currentPlate = "冀A12345", plateKind = "small", energy = "pure", ownerIdNumber = citizen.IdNumber, ownerPhone = citizen.Phone } });
         var findings = new Findings();
 
-        await ProbeAsync(findings, await _api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{office}/vehicles", valid, "vin", [], arrayIsRight: true);
+        await ProbeAsync(findings, await Api.AdminAsync(), HttpMethod.Post, $"/api/v1/admin/offices/{office}/vehicles", valid, "vin", [], arrayIsRight: true);
         var tooMany = "[" + string.Join(",", Enumerable.Repeat("{}", 10_001)) + "]";
-        await findings.Invalid("import of 10,001 vehicles", (await _api.AdminAsync()).SendAsync(Raw(HttpMethod.Post, $"/api/v1/admin/offices/{office}/vehicles", tooMany)), "body");
+        await findings.Invalid("import of 10,001 vehicles", (await Api.AdminAsync()).SendAsync(Raw(HttpMethod.Post, $"/api/v1/admin/offices/{office}/vehicles", tooMany)), "body");
 
         findings.AssertNone();
         Assert.Equal(vehicles, await citizen.Client.GetStringAsync("/api/v1/me/vehicles"));
@@ -399,35 +397,35 @@ public sealed class MalformedRequestTests(ApiFactory factory)
     [Fact]
     public async Task AnUnknownCharsetIsRefusedAsAnUnsupportedBodyNotAnInternalError()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
-        var before = await _api.SnapshotAsync(citizen, vin);
-        var admin = await _api.AdminAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
+        var before = await Api.SnapshotAsync(citizen, vin);
+        var admin = await Api.AdminAsync();
         var findings = new Findings();
         (HttpStatusCode, string)[] accepted = [(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type"), (HttpStatusCode.BadRequest, "validation_failed")];
 
         foreach (var charset in new[] { "bogus", "utf-9", "\"x\"" })
         {
             var type = $"{Json}; charset={charset}";
-            await findings.Problem($"register with {type}", _api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", "{}", type)), null, accepted);
-            await findings.Problem($"token with {type}", _api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/token", "{}", type)), null, accepted);
+            await findings.Problem($"register with {type}", Api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/register", "{}", type)), null, accepted);
+            await findings.Problem($"token with {type}", Api.Anonymous().SendAsync(Raw(HttpMethod.Post, "/api/v1/auth/token", "{}", type)), null, accepted);
             await findings.Problem($"draws with {type}", citizen.Client.SendAsync(Raw(HttpMethod.Post, SelectionPath(vin, "draws"), "{}", type)), null, accepted);
             await findings.Problem($"import with {type}", admin.SendAsync(Raw(HttpMethod.Post, $"/api/v1/admin/offices/{citizen.OfficeCode}/vehicles", "[]", type)), null, accepted);
         }
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
     }
 
     [Fact]
     public async Task ACommaListOfEnumValuesIsNotAValue()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = $"commalist{Next()}";
-        var before = await _api.OfficeSnapshotAsync(office);
+        var before = await Api.OfficeSnapshotAsync(office);
         var findings = new Findings();
 
-        await findings.Invalid("register with userType \"newCarOwner, learner\"", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
+        await findings.Invalid("register with userType \"newCarOwner, learner\"", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/register", new
         {
             username,
             password = "Passw0rd!",
@@ -436,20 +434,20 @@ public sealed class MalformedRequestTests(ApiFactory factory)
             officeCode = office,
             idNumber = NewIdNumber(),
         }), "userType");
-        await findings.Invalid("pool with plateKind \"small, large\"", (await _api.AdminAsync()).SendAsync(Raw(HttpMethod.Put, $"/api/v1/admin/offices/{office}/pool",
+        await findings.Invalid("pool with plateKind \"small, large\"", (await Api.AdminAsync()).SendAsync(Raw(HttpMethod.Put, $"/api/v1/admin/offices/{office}/pool",
             "{\"series\":[{\"plateKind\":\"small, large\",\"energyLetter\":\"D\",\"blocks\":[\"12###D\"]}]}")), "series[0].plateKind");
 
         findings.AssertNone();
-        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", _api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Passw0rd!" }));
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "invalid_credentials", Api.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password = "Passw0rd!" }));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
     public async Task ABadIdempotencyKeyIsAValidationErrorAndSpendsNoDraw()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
-        var before = await _api.SnapshotAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
+        var before = await Api.SnapshotAsync(citizen, vin);
         var findings = new Findings();
 
         foreach (var (what, key) in new[] { ("129 characters", new string('k', 129)), ("10,000 characters", new string('k', 10_000)), ("non-ASCII", "重试-1"), ("a space", "retry 1"), ("a tab", "retry\t1") })
@@ -465,7 +463,7 @@ public sealed class MalformedRequestTests(ApiFactory factory)
         await findings.Invalid("two Idempotency-Keys", citizen.Client.SendAsync(twice), "Idempotency-Key");
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.SnapshotAsync(citizen, vin));
+        Assert.Equal(before, await Api.SnapshotAsync(citizen, vin));
         // The longest key allowed works.
         var longest = new HttpRequestMessage(HttpMethod.Post, SelectionPath(vin, "draws")) { Content = JsonContent.Create(new { excludeFour = false }) };
         longest.Headers.Add("Idempotency-Key", new string('k', 128));

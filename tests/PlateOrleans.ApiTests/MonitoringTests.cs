@@ -9,31 +9,29 @@ namespace PlateOrleans.ApiTests;
 /// page's cookie, the grain views for admins and monitors only, and the monitor role.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed partial class MonitoringTests(ApiFactory factory)
+public sealed partial class MonitoringTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
     private const string StaffPassword = "Staff-Passw0rd";
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task Metrics_refuse_anonymous_callers_with_401_and_citizens_with_403()
     {
-        var (citizen, _) = await _api.ApplicantAsync();
+        var (citizen, _) = await Api.ApplicantAsync();
 
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync("/metrics"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().GetAsync("/metrics"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync("/metrics"));
     }
 
     [Fact]
     public async Task Metrics_show_operators_and_admins_the_Orleans_meter_and_the_draws_and_confirmations_of_an_office()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 600, backupSeconds = 600 });
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 600, backupSeconds = 600 });
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plate = (await DrawAsync(citizen, vin))[0];
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "confirmation"), new { plate }));
 
-        foreach (var staff in new[] { await _api.OperatorAsync(office), await _api.AdminAsync() })
+        foreach (var staff in new[] { await Api.OperatorAsync(office), await Api.AdminAsync() })
         {
             var response = await staff.GetAsync("/metrics");
             var text = await response.Content.ReadAsStringAsync();
@@ -50,11 +48,11 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task An_auto_confirmation_is_counted_apart_from_the_applicants_own()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 1, backupSeconds = 1 });
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 1, backupSeconds = 1 });
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         await DrawAsync(citizen, vin);
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
 
         // Nobody reads the selection: the grain's timer confirms the batch's first number when its countdown ends.
         await EventuallyAsync(
@@ -66,8 +64,8 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task The_pool_gauges_show_the_numbers_available_and_held_per_office_and_series()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 600 });
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, batchSeconds = 600 });
+        var admin = await Api.AdminAsync();
         (string, string)[] smallD = [("office", office), ("plateKind", "small"), ("energyLetter", "D")];
 
         await EventuallyAsync(async () => Sample(await MetricsAsync(admin), "plateorleans_pool_available", smallD) == 10_000, "10,000 small D numbers available");
@@ -75,8 +73,8 @@ public sealed partial class MonitoringTests(ApiFactory factory)
         Assert.Equal(10_000, Sample(text, "plateorleans_pool_available", ("office", office), ("plateKind", "small"), ("energyLetter", "F")));
         Assert.Equal(1_000, Sample(text, "plateorleans_pool_available", ("office", office), ("plateKind", "large"), ("energyLetter", "D")));
 
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         await DrawAsync(citizen, vin);
 
         await EventuallyAsync(async () => Sample(await MetricsAsync(admin), "plateorleans_pool_held", smallD) == 10, "a batch of 10 held");
@@ -86,15 +84,15 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task Admins_create_monitors_without_an_office_who_read_everything_watched_and_change_nothing()
     {
-        var office = await _api.CreateOfficeAsync();
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var admin = await Api.AdminAsync();
         var username = $"monitor{Next()}";
         var created = await Expect(HttpStatusCode.Created, admin.PostAsJsonAsync("/api/v1/admin/users", new { username, password = StaffPassword, role = "monitor" }));
         Assert.Equal("monitor", created.GetProperty("role").GetString());
         Assert.Equal(JsonValueKind.Null, created.GetProperty("officeCode").ValueKind);
         await ExpectInvalid("role", admin.PostAsJsonAsync("/api/v1/admin/users", new { username = $"x{Next()}", password = StaffPassword, role = "watcher" }));
 
-        var monitor = await _api.SignInAsync(username, StaffPassword);
+        var monitor = await Api.SignInAsync(username, StaffPassword);
         Assert.Equal(["monitor"], (await Expect(HttpStatusCode.OK, monitor.GetAsync("/api/v1/me"))).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(HttpStatusCode.OK, (await monitor.GetAsync("/metrics")).StatusCode);
         await Expect(HttpStatusCode.OK, monitor.GetAsync("/dashboard/DashboardCounters"));
@@ -109,7 +107,7 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task Operators_see_the_cluster_on_the_dashboard_but_not_the_views_of_grain_keys_reminders_and_logs()
     {
-        var op = await _api.OperatorAsync(await _api.CreateOfficeAsync());
+        var op = await Api.OperatorAsync(await Api.CreateOfficeAsync());
 
         await Expect(HttpStatusCode.OK, op.GetAsync("/dashboard/DashboardCounters"));
         await Expect(HttpStatusCode.OK, op.GetAsync("/dashboard/ClusterStats"));
@@ -123,22 +121,22 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task A_browser_without_the_staff_cookie_is_sent_to_the_sign_in_page_and_an_api_client_hears_401()
     {
-        var browser = _api.Browser();
+        var browser = Api.Browser();
         var page = await browser.SendAsync(Page("/dashboard/"));
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.Equal("/dashboard/signin?returnUrl=%2Fdashboard%2F", page.Headers.Location?.OriginalString);
 
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync("/dashboard/DashboardCounters"));
-        var (citizen, _) = await _api.ApplicantAsync();
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().GetAsync("/dashboard/DashboardCounters"));
+        var (citizen, _) = await Api.ApplicantAsync();
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.SendAsync(Page("/dashboard/")));
     }
 
     [Fact]
     public async Task An_operator_signs_in_through_the_form_and_the_cookie_opens_the_dashboard_and_metrics_but_never_the_api()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var username = await CreateStaffAsync("operator", office);
-        var browser = _api.Browser();
+        var browser = Api.Browser();
 
         var signedIn = await PostSignInAsync(browser, username, StaffPassword, "/dashboard/");
         Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
@@ -167,15 +165,15 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task A_disabled_staff_accounts_cookie_stops_working_at_once()
     {
-        var username = await CreateStaffAsync("operator", await _api.CreateOfficeAsync());
-        var browser = _api.Browser();
+        var username = await CreateStaffAsync("operator", await Api.CreateOfficeAsync());
+        var browser = Api.Browser();
         Assert.Equal(HttpStatusCode.SeeOther, (await PostSignInAsync(browser, username, StaffPassword)).StatusCode);
         await Expect(HttpStatusCode.OK, browser.GetAsync("/dashboard/DashboardCounters"));
 
-        await Expect(HttpStatusCode.NoContent, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{username}/disabled", new { disabled = true }));
+        await Expect(HttpStatusCode.NoContent, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/users/{username}/disabled", new { disabled = true }));
 
         await ExpectProblem(HttpStatusCode.Unauthorized, "account_disabled", browser.GetAsync("/dashboard/DashboardCounters"));
-        var again = await PostSignInAsync(_api.Browser(), username, StaffPassword);
+        var again = await PostSignInAsync(Api.Browser(), username, StaffPassword);
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
         Assert.False(HasStaffCookie(again));
     }
@@ -183,33 +181,33 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     [Fact]
     public async Task The_sign_in_form_refuses_citizens_wrong_passwords_forged_posts_and_other_sites_as_return_urls()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
-        var refused = await PostSignInAsync(_api.Browser(), citizen.Username, "Passw0rd!");
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
+        var refused = await PostSignInAsync(Api.Browser(), citizen.Username, "Passw0rd!");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.False(HasStaffCookie(refused));
 
         var username = await CreateStaffAsync("operator", office);
-        var wrong = await PostSignInAsync(_api.Browser(), username, "Wrong-Passw0rd");
+        var wrong = await PostSignInAsync(Api.Browser(), username, "Wrong-Passw0rd");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("用户名或密码错误", await wrong.Content.ReadAsStringAsync());
         Assert.False(HasStaffCookie(wrong));
 
         // Posted from another site's page: no antiforgery token, no cookie.
-        var forged = await _api.Browser().PostAsync("/dashboard/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["password"] = StaffPassword }));
+        var forged = await Api.Browser().PostAsync("/dashboard/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["password"] = StaffPassword }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.False(HasStaffCookie(forged));
 
         foreach (var elsewhere in new[] { "https://evil.example/", "//evil.example/dashboard/", "/\\evil.example", "/dashboard/../api/v1/me", "/metrics" })
         {
-            var response = await PostSignInAsync(_api.Browser(), username, StaffPassword, elsewhere);
+            var response = await PostSignInAsync(Api.Browser(), username, StaffPassword, elsewhere);
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
             Assert.Equal("/dashboard/", response.Headers.Location?.OriginalString);
         }
 
-        await ExpectProblem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", _api.Anonymous().PostAsJsonAsync("/dashboard/signin", new { username, password = StaffPassword }));
+        await ExpectProblem(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", Api.Anonymous().PostAsJsonAsync("/dashboard/signin", new { username, password = StaffPassword }));
         var huge = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = new string('a', 100_000), ["password"] = "x" });
-        var tooLarge = await _api.Anonymous().PostAsync("/dashboard/signin", huge);
+        var tooLarge = await Api.Anonymous().PostAsync("/dashboard/signin", huge);
         Assert.True(tooLarge.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.BadRequest, $"{(int)tooLarge.StatusCode}");
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
     }
@@ -217,7 +215,7 @@ public sealed partial class MonitoringTests(ApiFactory factory)
     private async Task<string> CreateStaffAsync(string role, string? officeCode)
     {
         var username = $"{role}{Next()}";
-        await Expect(HttpStatusCode.Created, (await _api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/users", new { username, password = StaffPassword, role, officeCode }));
+        await Expect(HttpStatusCode.Created, (await Api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/users", new { username, password = StaffPassword, role, officeCode }));
         return username;
     }
 

@@ -2,10 +2,8 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>An admin (or a stolen admin token) typing settings out of range: refused field by field, nothing saved, nothing public breaks.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class OfficeSettingsRangeTests(ApiFactory factory)
+public sealed class OfficeSettingsRangeTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     /// <summary>The office as <see cref="ApiDriver.CreateOfficeAsync"/> made it, with one field replaced.</summary>
     private static Dictionary<string, object?> Office(string code, string field, object? value)
     {
@@ -32,26 +30,26 @@ public sealed class OfficeSettingsRangeTests(ApiFactory factory)
     [Fact]
     public async Task AnOpeningAtTheEndOfTheCalendarIsRefusedAndTheOfficeListKeepsWorking()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
+        var admin = await Api.AdminAsync();
 
         await ExpectInvalid("opensAt", admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "opensAt", "9999-12-31T23:59:59Z")));
         await ExpectInvalid("opensAt", admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "opensAt", "0001-01-01T00:00:00Z")));
         await ExpectInvalid("opensAt", admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "opensAt", "2100-01-01T00:00:00Z")));
 
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
-        Assert.Equal("open", (await _api.OfficeAsync(office)).GetProperty("state").GetString());
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
+        Assert.Equal("open", (await Api.OfficeAsync(office)).GetProperty("state").GetString());
     }
 
     [Fact]
     public async Task AnOpeningYearsAheadIsAcceptedAndShownAsNotYetOpen()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
 
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "opensAt", "2099-12-31T23:59:59Z")));
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "opensAt", "2099-12-31T23:59:59Z")));
 
-        var shown = await _api.OfficeAsync(office);
+        var shown = await Api.OfficeAsync(office);
         Assert.Equal("notYetOpen", shown.GetProperty("state").GetString());
         Assert.Equal(new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero), shown.GetProperty("opensAt").GetDateTimeOffset());
     }
@@ -59,9 +57,9 @@ public sealed class OfficeSettingsRangeTests(ApiFactory factory)
     [Fact]
     public async Task EveryRuleOutOfRangeIsRefusedByNameAndNothingIsSaved()
     {
-        var office = await _api.CreateOfficeAsync();
-        var before = await _api.OfficeSnapshotAsync(office);
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var before = await Api.OfficeSnapshotAsync(office);
+        var admin = await Api.AdminAsync();
         var findings = new Findings();
 
         foreach (var (rule, value) in new (string, int)[]
@@ -87,14 +85,14 @@ public sealed class OfficeSettingsRangeTests(ApiFactory factory)
         await findings.Invalid("a notice of 20,001 characters", admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "notice", new { version = "v2", text = new string('字', 20_001) })), "notice.text");
 
         findings.AssertNone();
-        Assert.Equal(before, await _api.OfficeSnapshotAsync(office));
+        Assert.Equal(before, await Api.OfficeSnapshotAsync(office));
     }
 
     [Fact]
     public async Task TheEdgesOfEveryRangeAreAccepted()
     {
-        var office = await _api.CreateOfficeAsync();
-        var admin = await _api.AdminAsync();
+        var office = await Api.CreateOfficeAsync();
+        var admin = await Api.AdminAsync();
 
         var lowest = await Expect(HttpStatusCode.OK, admin.PutAsJsonAsync($"/api/v1/admin/offices/{office}", Office(office, "rules", new
         {

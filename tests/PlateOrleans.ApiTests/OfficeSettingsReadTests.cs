@@ -5,15 +5,13 @@ namespace PlateOrleans.ApiTests;
 /// send the office back whole; for the admin and the office's own operators only.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class OfficeSettingsReadTests(ApiFactory factory)
+public sealed class OfficeSettingsReadTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task TheOfficesOperatorReadsEverySettingAndWhetherTheNoticeIsItsOwn()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { batchSeconds = 42, smsConfirmDelaySeconds = 0 });
-        var staff = await _api.OperatorAsync(office);
+        var office = await Api.CreateOfficeAsync(rules: new { batchSeconds = 42, smsConfirmDelaySeconds = 0 });
+        var staff = await Api.OperatorAsync(office);
 
         var details = await Expect(HttpStatusCode.OK, staff.GetAsync($"/api/v1/admin/offices/{office}"));
 
@@ -21,9 +19,9 @@ public sealed class OfficeSettingsReadTests(ApiFactory factory)
         Assert.Equal(42, details.GetProperty("rules").GetProperty("batchSeconds").GetInt32());
         Assert.Equal("main", details.GetProperty("locations")[0].GetProperty("id").GetString());
         Assert.False(details.GetProperty("customNotice").GetBoolean());
-        Assert.Equal(await _api.NoticeVersionAsync(office), details.GetProperty("notice").GetProperty("version").GetString());
+        Assert.Equal(await Api.NoticeVersionAsync(office), details.GetProperty("notice").GetProperty("version").GetString());
 
-        await _api.UpdateOfficeAsync(office, new { notice = new { version = "own-1", text = "本所自定的业务须知。" } });
+        await Api.UpdateOfficeAsync(office, new { notice = new { version = "own-1", text = "本所自定的业务须知。" } });
         var custom = await Expect(HttpStatusCode.OK, staff.GetAsync($"/api/v1/admin/offices/{office}"));
         Assert.True(custom.GetProperty("customNotice").GetBoolean());
         Assert.Equal("own-1", custom.GetProperty("notice").GetProperty("version").GetString());
@@ -32,13 +30,13 @@ public sealed class OfficeSettingsReadTests(ApiFactory factory)
     [Fact]
     public async Task AnotherOfficesOperatorAndCitizensAreRefused()
     {
-        var office = await _api.CreateOfficeAsync();
-        var other = await _api.OperatorAsync(await _api.CreateOfficeAsync());
-        var citizen = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var other = await Api.OperatorAsync(await Api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(office);
 
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", other.GetAsync($"/api/v1/admin/offices/{office}"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync($"/api/v1/admin/offices/{office}"));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync($"/api/v1/admin/offices/{office}"));
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).GetAsync("/api/v1/admin/offices/139999"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().GetAsync($"/api/v1/admin/offices/{office}"));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).GetAsync("/api/v1/admin/offices/139999"));
     }
 }

@@ -5,21 +5,19 @@ namespace PlateOrleans.ApiTests;
 /// when (found by office and by actor), and an operator of one office gets 403 on another office's data.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class OperatorAuditTests(ApiFactory factory)
+public sealed class OperatorAuditTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     private async Task<(HttpClient Client, string Username)> NewOperatorAsync(string officeCode)
     {
         var username = $"operator{Next()}";
-        await Expect(HttpStatusCode.Created, (await _api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/users", new
+        await Expect(HttpStatusCode.Created, (await Api.AdminAsync()).PostAsJsonAsync("/api/v1/admin/users", new
         {
             username,
             password = "Operator-Passw0rd",
             role = "operator",
             officeCode,
         }));
-        return (await _api.SignInAsync(username, "Operator-Passw0rd"), username);
+        return (await Api.SignInAsync(username, "Operator-Passw0rd"), username);
     }
 
     private static async Task<List<JsonElement>> TrailAsync(HttpClient client, string query) =>
@@ -28,14 +26,14 @@ public sealed class OperatorAuditTests(ApiFactory factory)
     [Fact]
     public async Task ThePublicPoolShowsEachBlocksLiveCountsAndTheyAddUpToTheSeries()
     {
-        var office = await _api.CreateOfficeAsync(smallDBlocks: ["D0####", "DA1###"]);
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync(smallDBlocks: ["D0####", "DA1###"]);
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[0] }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "confirmation"), new { plate = plates[0] }));
 
-        var pool = await _api.PoolAsync(office);
+        var pool = await Api.PoolAsync(office);
 
         var smallD = pool.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("plateKind").GetString() == "small" && s.GetProperty("energyLetter").GetString() == "D");
         Assert.Equal(["D0####", "DA1###"], smallD.GetProperty("blocks").EnumerateArray().Select(b => b.GetString()));
@@ -61,16 +59,16 @@ public sealed class OperatorAuditTests(ApiFactory factory)
     public async Task EveryOperatorsActionIsInTheTrailWithWhoAndWhenAndNoPersonalData()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         var (op, opName) = await NewOperatorAsync(office);
-        var admin = await _api.AdminAsync();
-        var (citizen, vin) = await _api.ApplicantAsync(office);
+        var admin = await Api.AdminAsync();
+        var (citizen, vin) = await Api.ApplicantAsync(office);
 
         await Expect(HttpStatusCode.OK, op.PutAsJsonAsync($"/api/v1/admin/offices/{office}/pool", new
         {
             series = new[] { new { plateKind = "small", energyLetter = "D", blocks = new[] { "D0####", "DB0###" } } },
         }));
-        var owner = await _api.RegisterAsync(office);
+        var owner = await Api.RegisterAsync(office);
         await Expect(HttpStatusCode.OK, op.PostAsJsonAsync($"/api/v1/admin/offices/{office}/vehicles", new object[]
         {
             new { vin = NewVin(), currentPlate = "冀A54321", plateKind = "small", energy = "pure", ownerIdNumber = owner.IdNumber, ownerPhone = owner.Phone },
@@ -78,11 +76,11 @@ public sealed class OperatorAuditTests(ApiFactory factory)
         }));
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{owner.Username}/disabled", new { disabled = true }));
         await Expect(HttpStatusCode.NoContent, admin.PutAsJsonAsync($"/api/v1/admin/users/{owner.Username}/disabled", new { disabled = false }));
-        await _api.BlacklistAsync(citizen.Username, DateTimeOffset.UtcNow.AddDays(30));
+        await Api.BlacklistAsync(citizen.Username, DateTimeOffset.UtcNow.AddDays(30));
         await Expect(HttpStatusCode.NoContent, admin.DeleteAsync($"/api/v1/admin/blacklist/{citizen.Username}"));
 
         // The window: the exchange is in the vehicle's trail and, with its office, in the office's.
-        await _api.WalkToDrawingAsync(citizen, vin);
+        await Api.WalkToDrawingAsync(citizen, vin);
         var plates = await DrawAsync(citizen, vin);
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = plates[0] }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "confirmation"), new { plate = plates[0] }));
@@ -133,8 +131,8 @@ public sealed class OperatorAuditTests(ApiFactory factory)
     [Fact]
     public async Task AnOperatorOfOneOfficeIsForbiddenEveryOtherOfficesData()
     {
-        var mine = await _api.CreateOfficeAsync();
-        var theirs = await _api.CreateOfficeAsync();
+        var mine = await Api.CreateOfficeAsync();
+        var theirs = await Api.CreateOfficeAsync();
         var (op, _) = await NewOperatorAsync(mine);
         var findings = new Findings();
         var pool = new { series = new[] { new { plateKind = "small", energyLetter = "D", blocks = new[] { "D0####" } } } };
@@ -151,24 +149,24 @@ public sealed class OperatorAuditTests(ApiFactory factory)
             await findings.Problem($"exchange at {code}", op.PostAsJsonAsync($"/api/v1/admin/offices/{code}/exchanges", new { plate = "冀AD01234" }), null, (HttpStatusCode.Forbidden, "forbidden"));
         }
 
-        var (_, theirVin) = await _api.ApplicantAsync(theirs);
+        var (_, theirVin) = await Api.ApplicantAsync(theirs);
         await findings.Problem("a vehicle's trail at another office", op.GetAsync($"/api/v1/admin/audit?vin={theirVin}"), null, (HttpStatusCode.Forbidden, "forbidden"));
         await findings.Problem("search by actor", op.GetAsync("/api/v1/admin/audit?actor=admin"), null, (HttpStatusCode.Forbidden, "forbidden"));
-        await findings.Problem("a citizen reading an office's trail", (await _api.RegisterAsync(mine)).Client.GetAsync($"/api/v1/admin/audit?office={mine}"), null, (HttpStatusCode.Forbidden, "forbidden"));
+        await findings.Problem("a citizen reading an office's trail", (await Api.RegisterAsync(mine)).Client.GetAsync($"/api/v1/admin/audit?office={mine}"), null, (HttpStatusCode.Forbidden, "forbidden"));
         findings.AssertNone();
 
         // Its own office answers, and an admin reads any office.
         await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/audit?office={mine}"));
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).GetAsync($"/api/v1/admin/audit?office={theirs}"));
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await _api.AdminAsync()).GetAsync("/api/v1/admin/audit?office=139999"));
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync($"/api/v1/admin/audit?office={theirs}"));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", (await Api.AdminAsync()).GetAsync("/api/v1/admin/audit?office=139999"));
     }
 
     [Fact]
     public async Task MalformedAuditSearchesAreRefusedNamingTheField()
     {
-        var admin = await _api.AdminAsync();
+        var admin = await Api.AdminAsync();
         var findings = new Findings();
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
 
         foreach (var (query, field) in new[]
         {

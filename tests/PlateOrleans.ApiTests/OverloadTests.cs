@@ -10,20 +10,18 @@ public sealed class OneWriteAtATimeFactory : ApiFactory
 }
 
 /// <summary>Overload is answered at once, not after a wait: a step beyond the concurrent writes gets 503 and Retry-After.</summary>
-public sealed class OverloadTests(OneWriteAtATimeFactory factory) : IClassFixture<OneWriteAtATimeFactory>
+public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneWriteAtATimeFactory>(factory), IClassFixture<OneWriteAtATimeFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task StepsBeyondTheConcurrentWritesAreRefusedAtOnceAndChangeNothing()
     {
-        var office = await _api.CreateOfficeAsync();
+        var office = await Api.CreateOfficeAsync();
         // One at a time while preparing: here, two steps at once are already one too many.
         var applicants = new List<(Citizen citizen, string vin)>();
         for (var i = 0; i < 30; i++)
         {
-            var (citizen, vin) = await _api.ApplicantAsync(office);
-            await _api.WalkToDrawingAsync(citizen, vin);
+            var (citizen, vin) = await Api.ApplicantAsync(office);
+            await Api.WalkToDrawingAsync(citizen, vin);
             applicants.Add((citizen, vin));
         }
 

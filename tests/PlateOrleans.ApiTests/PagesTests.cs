@@ -2,10 +2,8 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>The web pages are static files of the API: served at /, with a Content-Security-Policy, and no 5xx.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class PagesTests(ApiFactory factory)
+public sealed class PagesTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Theory]
     [InlineData("/", "text/html")]
     [InlineData("/index.html", "text/html")]
@@ -14,7 +12,7 @@ public sealed class PagesTests(ApiFactory factory)
     [InlineData("/css/app.css", "text/css")]
     public async Task ThePagesAreServedWithAPolicyThatAllowsNoInlineScript(string path, string mediaType)
     {
-        var response = await _api.Anonymous().GetAsync(path);
+        var response = await Api.Anonymous().GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
@@ -28,7 +26,7 @@ public sealed class PagesTests(ApiFactory factory)
     [Fact]
     public async Task TheIndexLoadsOnlyItsOwnModuleAndStylesheet()
     {
-        var html = await _api.Anonymous().GetStringAsync("/");
+        var html = await Api.Anonymous().GetStringAsync("/");
 
         Assert.Contains("<script type=\"module\" src=\"/js/app.js\"></script>", html);
         Assert.DoesNotContain("http://", html);
@@ -39,6 +37,6 @@ public sealed class PagesTests(ApiFactory factory)
     [Fact]
     public async Task AMissingPageFileIsANotFoundProblem()
     {
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", _api.Anonymous().GetAsync("/js/nothing-here.js"));
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", Api.Anonymous().GetAsync("/js/nothing-here.js"));
     }
 }

@@ -19,17 +19,15 @@ public sealed class TightRateLimitCollection : ICollectionFixture<TightRateLimit
 }
 
 [Collection(TightRateLimitCollection.Name)]
-public sealed class RateLimitTests(TightRateLimitFactory factory)
+public sealed class RateLimitTests(TightRateLimitFactory factory) : ApiTest<TightRateLimitFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task AUserOverTheLimitIsToldToRetryLaterAndOthersAreNotAffected()
     {
         // Two admin calls make the office: within the admin's own budget.
-        var office = await _api.CreateOfficeAsync();
-        var greedy = await _api.RegisterAsync(office);
-        var patient = await _api.RegisterAsync(office);
+        var office = await Api.CreateOfficeAsync();
+        var greedy = await Api.RegisterAsync(office);
+        var patient = await Api.RegisterAsync(office);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 4 * TightRateLimitFactory.Burst).Select(_ => greedy.Client.GetAsync("/api/v1/me")));
 
@@ -50,10 +48,10 @@ public sealed class RateLimitTests(TightRateLimitFactory factory)
     [Fact]
     public async Task RateLimitedDrawsSpendNothing()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
-        var vin = await _api.ImportVehicleAsync(office, citizen);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
+        var vin = await Api.ImportVehicleAsync(office, citizen);
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3 * TightRateLimitFactory.Burst).Select(_ =>
             citizen.Client.PostAsJsonAsync(SelectionPath(vin, "draws"), new { excludeFour = false })));

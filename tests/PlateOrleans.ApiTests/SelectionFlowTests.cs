@@ -1,16 +1,14 @@
 namespace PlateOrleans.ApiTests;
 
 [Collection(ApiCollection.Name)]
-public sealed class SelectionFlowTests(ApiFactory factory)
+public sealed class SelectionFlowTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task ACitizenWalksTheFormalSelectionFromEntryToTheDonePage()
     {
-        var office = await _api.CreateOfficeAsync();
-        var citizen = await _api.RegisterAsync(office);
-        var vin = await _api.ImportVehicleAsync(office, citizen);
+        var office = await Api.CreateOfficeAsync();
+        var citizen = await Api.RegisterAsync(office);
+        var vin = await Api.ImportVehicleAsync(office, citizen);
         var client = citizen.Client;
         var path = $"/api/v1/selections/{vin}";
 
@@ -31,7 +29,7 @@ public sealed class SelectionFlowTests(ApiFactory factory)
         Assert.Equal(JsonValueKind.Null, entered.GetProperty("selected").ValueKind);
         Assert.EndsWith("Z", entered.GetProperty("serverTime").GetString());
 
-        var notice = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"));
+        var notice = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"));
         var info = await Expect(HttpStatusCode.OK, client.PostAsJsonAsync($"{path}/info-confirmation", new { noticeVersion = notice.GetProperty("version").GetString() }));
         Assert.Equal("serviceInfo", info.GetProperty("stage").GetString());
         Assert.Equal("verifyIdentity", (await Expect(HttpStatusCode.OK, client.PostAsync($"{path}/start", null))).GetProperty("stage").GetString());
@@ -43,7 +41,7 @@ public sealed class SelectionFlowTests(ApiFactory factory)
             Assert.EndsWith("Z", sms.GetProperty(field).GetString());
         }
 
-        var code = await _api.LatestCodeAsync(citizen.Phone);
+        var code = await Api.LatestCodeAsync(citizen.Phone);
         Assert.Equal("drawing", (await Expect(HttpStatusCode.OK, client.PostAsJsonAsync($"{path}/verification", new { code }))).GetProperty("stage").GetString());
 
         var drawn = await Expect(HttpStatusCode.Created, client.PostAsJsonAsync($"{path}/draws", new { excludeFour = true }));
@@ -70,22 +68,22 @@ public sealed class SelectionFlowTests(ApiFactory factory)
 
         Assert.Equal("completed", (await Expect(HttpStatusCode.OK, client.GetAsync(path))).GetProperty("stage").GetString());
         Assert.Equal("completed", (await Expect(HttpStatusCode.OK, client.PostAsync(path, null))).GetProperty("stage").GetString());
-        var pool = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/pool"));
+        var pool = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/offices/{office}/pool"));
         var smallD = pool.GetProperty("series")[0];
         Assert.Equal(1, smallD.GetProperty("reserved").GetInt32());
         Assert.Equal(9_999, smallD.GetProperty("available").GetInt32());
-        var texts = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/dev/sms?phone={citizen.Phone}");
+        var texts = await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/dev/sms?phone={citizen.Phone}");
         Assert.Contains(plates[6], texts[0].GetProperty("text").GetString());
     }
 
     [Fact]
     public async Task ASimulationWalksTheSameStepsAndLeavesTheRealPoolAlone()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
         var path = $"/api/v1/simulations/{vin}";
 
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync(path, null));
-        var notice = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice");
+        var notice = await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/notice");
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync($"{path}/info-confirmation", new { noticeVersion = notice.GetProperty("version").GetString() }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsync($"{path}/start", null));
         var sms = await Expect(HttpStatusCode.Accepted, citizen.Client.PostAsync($"{path}/sms-code", null));
@@ -100,8 +98,8 @@ public sealed class SelectionFlowTests(ApiFactory factory)
         Assert.Equal("completed", done.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("selected").GetProperty("voucherCode").ValueKind);
         Assert.Equal(JsonValueKind.Null, done.GetProperty("selected").GetProperty("exchangeBy").ValueKind);
-        Assert.Empty(await _api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? []);
-        var pool = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/pool");
+        Assert.Empty(await Api.Anonymous().GetFromJsonAsync<JsonElement[]>($"/api/v1/dev/sms?phone={citizen.Phone}") ?? []);
+        var pool = await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{citizen.OfficeCode}/pool");
         Assert.All(pool.GetProperty("series").EnumerateArray(), s => Assert.Equal(0, s.GetProperty("held").GetInt32() + s.GetProperty("reserved").GetInt32()));
         // The formal selection of the same vehicle has not begun.
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", citizen.Client.GetAsync($"/api/v1/selections/{vin}"));
@@ -112,11 +110,11 @@ public sealed class SelectionFlowTests(ApiFactory factory)
     {
         const int applicants = 200;
         // 2,600 numbers for 2,000 shown at once: a double hand-out would have room to happen.
-        var office = await _api.CreateOfficeAsync(smallDBlocks: ["D00###", "D01###", "D020##", "D021##", "D022##", "D023##", "D024##", "D025##"]);
+        var office = await Api.CreateOfficeAsync(smallDBlocks: ["D00###", "D01###", "D020##", "D021##", "D022##", "D023##", "D024##", "D025##"]);
         var ready = await Task.WhenAll(Enumerable.Range(0, applicants).Select(async _ =>
         {
-            var (citizen, vin) = await _api.ApplicantAsync(office);
-            await _api.WalkToDrawingAsync(citizen, vin);
+            var (citizen, vin) = await Api.ApplicantAsync(office);
+            await Api.WalkToDrawingAsync(citizen, vin);
             return (citizen, vin);
         }));
 
@@ -132,15 +130,15 @@ public sealed class SelectionFlowTests(ApiFactory factory)
         var shown = views.SelectMany(v => v.GetProperty("batch").GetProperty("plates").EnumerateArray().Select(p => p.GetString())).ToList();
         Assert.Equal(applicants * 10, shown.Count);
         Assert.Equal(shown.Count, shown.Distinct().Count());
-        var pool = await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool");
+        var pool = await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool");
         Assert.Equal(applicants * 10, pool.GetProperty("series")[0].GetProperty("held").GetInt32());
     }
 
     [Fact]
     public async Task ARetriedRequestWithTheSameIdempotencyKeyGetsTheFirstAnswerAndCostsNothingMore()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var (citizen, vin) = await Api.ApplicantAsync();
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         HttpRequestMessage Draw(bool excludeFour) => new(HttpMethod.Post, $"/api/v1/selections/{vin}/draws")
         {
@@ -161,9 +159,9 @@ public sealed class SelectionFlowTests(ApiFactory factory)
     [Fact]
     public async Task TheLastBatchIsConfirmedByItselfWhenTheDrawsRunOut()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 1, backupSeconds = 1 });
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 1, batchSeconds = 1, backupSeconds = 1 });
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         var drawn = await Expect(HttpStatusCode.Created, citizen.Client.PostAsJsonAsync($"/api/v1/selections/{vin}/draws", new { }));
         var first = drawn.GetProperty("batch").GetProperty("plates")[0].GetString();
@@ -172,7 +170,7 @@ public sealed class SelectionFlowTests(ApiFactory factory)
 
         // Nobody reads the selection: the pool's public counts show the reservation when it happens.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await _api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool")).GetProperty("series")[0].GetProperty("reserved").GetInt32() == 0)
+        while ((await Api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool")).GetProperty("series")[0].GetProperty("reserved").GetInt32() == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "no auto-confirm within 10 s");
             await Task.Delay(100);

@@ -20,12 +20,10 @@ public sealed class KestrelCollection : ICollectionFixture<KestrelApiFactory>
 }
 
 [Collection(KestrelCollection.Name)]
-public sealed class ServerLimitTests(KestrelApiFactory factory)
+public sealed class ServerLimitTests(KestrelApiFactory factory) : ApiTest<KestrelApiFactory>(factory)
 {
     /// <summary>Above the 4 MiB Kestrel allows.</summary>
     private const int OverLimit = 5 * 1024 * 1024;
-
-    private readonly ApiDriver _api = new(factory);
 
     /// <summary>A JSON object of more than 4 MiB: one huge string field.</summary>
     private static byte[] HugeObject() => Encoding.UTF8.GetBytes("{\"username\":\"" + new string('x', OverLimit) + "\"}");
@@ -36,8 +34,8 @@ public sealed class ServerLimitTests(KestrelApiFactory factory)
     [InlineData("/api/v1/admin/offices/{office}/vehicles", true)]
     public async Task ABodyAnnouncedOverTheSizeLimitIsTooLargeWithAProblemBody(string path, bool asAdmin)
     {
-        var office = await _api.CreateOfficeAsync();
-        var token = asAdmin ? (await _api.AdminAsync()).DefaultRequestHeaders.Authorization?.ToString() : null;
+        var office = await Api.CreateOfficeAsync();
+        var token = asAdmin ? (await Api.AdminAsync()).DefaultRequestHeaders.Authorization?.ToString() : null;
 
         // HttpClient gives up when the server answers before the whole body is sent: speak HTTP over a socket instead,
         // announce 5 MiB and send only the start, as a client that is still uploading.
@@ -53,7 +51,7 @@ public sealed class ServerLimitTests(KestrelApiFactory factory)
     /// <summary>Sends the request line, headers and the first bytes of a body of <paramref name="length"/>; reads the answer.</summary>
     private async Task<(int Status, string ContentType, string Body)> SendHeadOnlyAsync(string path, int length, string? authorization)
     {
-        var address = _api.Anonymous().BaseAddress!;
+        var address = Api.Anonymous().BaseAddress!;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         var stream = tcp.GetStream();
@@ -138,7 +136,7 @@ public sealed class ServerLimitTests(KestrelApiFactory factory)
         request.Headers.TransferEncodingChunked = true;
         var findings = new Findings();
 
-        await findings.Problem("chunked register of 5 MiB", _api.Anonymous().SendAsync(request), null, (HttpStatusCode.RequestEntityTooLarge, "payload_too_large"));
+        await findings.Problem("chunked register of 5 MiB", Api.Anonymous().SendAsync(request), null, (HttpStatusCode.RequestEntityTooLarge, "payload_too_large"));
 
         findings.AssertNone();
     }
@@ -146,9 +144,9 @@ public sealed class ServerLimitTests(KestrelApiFactory factory)
     [Fact]
     public async Task TheSelectionFlowWorksOverARealSocket()
     {
-        var (citizen, vin) = await _api.ApplicantAsync();
+        var (citizen, vin) = await Api.ApplicantAsync();
 
-        await _api.WalkToDrawingAsync(citizen, vin);
+        await Api.WalkToDrawingAsync(citizen, vin);
 
         Assert.Equal(10, (await DrawAsync(citizen, vin)).Count);
     }

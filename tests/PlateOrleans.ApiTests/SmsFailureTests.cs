@@ -26,25 +26,23 @@ public sealed class FailingSmsFactory : ApiFactory
 }
 
 /// <summary>A sender that fails is logged and never fails the step that sent the text.</summary>
-public sealed class SmsFailureTests(FailingSmsFactory factory) : IClassFixture<FailingSmsFactory>
+public sealed class SmsFailureTests(FailingSmsFactory factory) : ApiTest<FailingSmsFactory>(factory), IClassFixture<FailingSmsFactory>
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task ConfirmingBookingMovingAndCancellingSucceedWhenTheSenderFails()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var today = Today(DateTimeOffset.UtcNow);
 
         await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(today.AddDays(2))));
         await Expect(HttpStatusCode.Created, confirmed.Citizen.Client.PostAsJsonAsync(Path(confirmed.Vin), Body(today.AddDays(3))));
-        Assert.Equal((0, 1), (await BookedAsync(_api, office, today.AddDays(2)), await BookedAsync(_api, office, today.AddDays(3))));
+        Assert.Equal((0, 1), (await BookedAsync(Api, office, today.AddDays(2)), await BookedAsync(Api, office, today.AddDays(3))));
         await Expect(HttpStatusCode.NoContent, confirmed.Citizen.Client.DeleteAsync(Path(confirmed.Vin)));
 
         var view = await ViewAsync(confirmed.Citizen, confirmed.Vin);
         Assert.Equal("completed", view.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.Null, view.GetProperty("selected").GetProperty("appointment").ValueKind);
-        Assert.All(await TextsAsync(_api, confirmed.Citizen.Phone), text => Assert.Contains("验证码", text, StringComparison.Ordinal));
+        Assert.All(await TextsAsync(Api, confirmed.Citizen.Phone), text => Assert.Contains("验证码", text, StringComparison.Ordinal));
     }
 }

@@ -5,19 +5,17 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>The rest of the surface: unknown routes and methods, health, the API description, offices, the dev outbox.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class SurfaceTests(ApiFactory factory)
+public sealed class SurfaceTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     [Fact]
     public async Task AnUnknownRouteIsANotFoundProblem()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
         var findings = new Findings();
 
         foreach (var path in new[] { "/api/v1/nothing-here", "/nothing", "/api/v2/me", "/api/v1/offices/130001/nothing", $"/api/v1/selections/{NewVin()}/nothing" })
         {
-            await findings.Problem($"GET {path}", _api.Anonymous().GetAsync(path), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"GET {path}", Api.Anonymous().GetAsync(path), null, (HttpStatusCode.NotFound, "not_found"));
             await findings.Problem($"GET {path} signed in", citizen.Client.GetAsync(path), null, (HttpStatusCode.NotFound, "not_found"));
         }
 
@@ -28,7 +26,7 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task AWrongMethodIsAMethodNotAllowedProblem()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
         var findings = new Findings();
 
         foreach (var (method, path) in new[]
@@ -46,7 +44,7 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task AnErrorIsAProblemWhateverTheClientAccepts()
     {
-        var citizen = await _api.RegisterAsync(await _api.CreateOfficeAsync());
+        var citizen = await Api.RegisterAsync(await Api.CreateOfficeAsync());
         var findings = new Findings();
 
         foreach (var accept in new[] { "text/html", "text/plain", "application/xml" })
@@ -60,7 +58,7 @@ public sealed class SurfaceTests(ApiFactory factory)
 
             await findings.Problem($"unknown route, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/nothing-here")), null, (HttpStatusCode.NotFound, "not_found"));
             await findings.Problem($"wrong method, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/auth/token")), null, (HttpStatusCode.MethodNotAllowed, "method_not_allowed"));
-            await findings.Problem($"no token, Accept {accept}", _api.Anonymous().SendAsync(Get("/api/v1/me")), null, (HttpStatusCode.Unauthorized, "unauthenticated"));
+            await findings.Problem($"no token, Accept {accept}", Api.Anonymous().SendAsync(Get("/api/v1/me")), null, (HttpStatusCode.Unauthorized, "unauthenticated"));
             await findings.Problem($"a citizen on admin, Accept {accept}", citizen.Client.SendAsync(Get("/api/v1/admin/users", HttpMethod.Post)), null, (HttpStatusCode.Forbidden, "forbidden"));
             await findings.Problem($"an unknown VIN, Accept {accept}", citizen.Client.SendAsync(Get(SelectionPath(NewVin()))), null, (HttpStatusCode.NotFound, "not_found"));
         }
@@ -71,8 +69,8 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task HealthSaysLiveAndReady()
     {
-        var live = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/health/live"));
-        var ready = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/health/ready"));
+        var live = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/health/live"));
+        var ready = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/health/ready"));
 
         Assert.Equal("live", live.GetProperty("status").GetString());
         Assert.Equal("ready", ready.GetProperty("status").GetString());
@@ -81,7 +79,7 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task TheOpenApiDocumentDescribesTheSelectionFlowAndItsBearerScheme()
     {
-        var document = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/openapi/v1.json"));
+        var document = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/openapi/v1.json"));
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
@@ -99,7 +97,7 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task TheDocsAreAnHtmlPage()
     {
-        var response = await _api.Anonymous().GetAsync("/docs");
+        var response = await Api.Anonymous().GetAsync("/docs");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -111,12 +109,12 @@ public sealed class SurfaceTests(ApiFactory factory)
     {
         var opensAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(2).ToUnixTimeSeconds());
         var hour = (DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Hour + 6) % 24;
-        var open = await _api.CreateOfficeAsync();
-        var maintenance = await _api.CreateOfficeAsync(maintenance: true);
-        var closed = await _api.CreateOfficeAsync(hours: new { from = $"{hour:00}:00", to = $"{hour + 1:00}:00" });
-        var notYetOpen = await _api.CreateOfficeAsync(opensAt: opensAt);
+        var open = await Api.CreateOfficeAsync();
+        var maintenance = await Api.CreateOfficeAsync(maintenance: true);
+        var closed = await Api.CreateOfficeAsync(hours: new { from = $"{hour:00}:00", to = $"{hour + 1:00}:00" });
+        var notYetOpen = await Api.CreateOfficeAsync(opensAt: opensAt);
 
-        var offices = (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/api/v1/offices"))).EnumerateArray().ToDictionary(o => o.GetProperty("code").GetString()!);
+        var offices = (await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/api/v1/offices"))).EnumerateArray().ToDictionary(o => o.GetProperty("code").GetString()!);
 
         Assert.Equal("open", offices[open].GetProperty("state").GetString());
         Assert.Equal("maintenance", offices[maintenance].GetProperty("state").GetString());
@@ -135,10 +133,10 @@ public sealed class SurfaceTests(ApiFactory factory)
     [Fact]
     public async Task TheNoticeAndThePoolArePublicAndUnknownOfficesAreNotFound()
     {
-        var office = await _api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 7 });
+        var office = await Api.CreateOfficeAsync(rules: new { smsConfirmDelaySeconds = 0, drawsPerVehicle = 7 });
 
-        var notice = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"));
-        var pool = await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync($"/api/v1/offices/{office}/pool"));
+        var notice = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/offices/{office}/notice"));
+        var pool = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync($"/api/v1/offices/{office}/pool"));
 
         Assert.False(string.IsNullOrWhiteSpace(notice.GetProperty("version").GetString()));
         Assert.Contains("7 次", notice.GetProperty("text").GetString());
@@ -148,8 +146,8 @@ public sealed class SurfaceTests(ApiFactory factory)
         var findings = new Findings();
         foreach (var code in new[] { "139999", "000000", "abc", "1300011", "13000" })
         {
-            await findings.Problem($"notice of {code}", _api.Anonymous().GetAsync($"/api/v1/offices/{code}/notice"), null, (HttpStatusCode.NotFound, "not_found"));
-            await findings.Problem($"pool of {code}", _api.Anonymous().GetAsync($"/api/v1/offices/{code}/pool"), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"notice of {code}", Api.Anonymous().GetAsync($"/api/v1/offices/{code}/notice"), null, (HttpStatusCode.NotFound, "not_found"));
+            await findings.Problem($"pool of {code}", Api.Anonymous().GetAsync($"/api/v1/offices/{code}/pool"), null, (HttpStatusCode.NotFound, "not_found"));
         }
 
         findings.AssertNone();
@@ -162,24 +160,24 @@ public sealed class SurfaceTests(ApiFactory factory)
 
         foreach (var query in new[] { "", "?phone=", "?phone=abc", "?phone=1371234567", "?phone=137123456789", "?phone=１３７１２３４５６７８", $"?phone={new string('1', 10_000)}" })
         {
-            await findings.Invalid($"outbox{query[..Math.Min(query.Length, 30)]}", _api.Anonymous().GetAsync($"/api/v1/dev/sms{query}"), "phone");
+            await findings.Invalid($"outbox{query[..Math.Min(query.Length, 30)]}", Api.Anonymous().GetAsync($"/api/v1/dev/sms{query}"), "phone");
         }
 
         findings.AssertNone();
-        Assert.Equal(0, (await Expect(HttpStatusCode.OK, _api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"))).GetArrayLength());
+        Assert.Equal(0, (await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"))).GetArrayLength());
     }
 
     [Fact]
     public async Task OperatorsReadTheAssignmentsAndAVehiclesTrailAndTheDashboardIsForStaffOnly()
     {
-        var office = await _api.CreateOfficeAsync();
-        var (citizen, vin) = await _api.ApplicantAsync(office);
-        await _api.WalkToDrawingAsync(citizen, vin);
+        var office = await Api.CreateOfficeAsync();
+        var (citizen, vin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(citizen, vin);
         var shown = (await Expect(HttpStatusCode.Created, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "draws"), new { excludeFour = true })))
             .GetProperty("batch").GetProperty("plates").EnumerateArray().Select(p => p.GetString()).ToList();
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "backups"), new { plate = shown[2] }));
         await Expect(HttpStatusCode.OK, citizen.Client.PostAsJsonAsync(SelectionPath(vin, "confirmation"), new { plate = shown[2] }));
-        var op = await _api.OperatorAsync(office);
+        var op = await Api.OperatorAsync(office);
 
         var assignments = await Expect(HttpStatusCode.OK, op.GetAsync($"/api/v1/admin/offices/{office}/assignments"));
         var assignment = Assert.Single(assignments.EnumerateArray());
@@ -194,12 +192,12 @@ public sealed class SurfaceTests(ApiFactory factory)
         Assert.Equal(["draw", "backup", "confirmation"], trail.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal(shown, trail[0].GetProperty("plates").EnumerateArray().Select(p => p.GetString()));
 
-        var elsewhere = await _api.OperatorAsync(await _api.CreateOfficeAsync());
+        var elsewhere = await Api.OperatorAsync(await Api.CreateOfficeAsync());
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", elsewhere.GetAsync($"/api/v1/admin/offices/{office}/assignments"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", elsewhere.GetAsync($"/api/v1/admin/audit?vin={vin}"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync($"/api/v1/admin/audit?vin={vin}"));
 
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", _api.Anonymous().GetAsync("/dashboard/"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", Api.Anonymous().GetAsync("/dashboard/"));
         await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", citizen.Client.GetAsync("/dashboard/"));
         Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/dashboard/")).StatusCode);
     }
@@ -222,16 +220,14 @@ public sealed class RealSmsProviderCollection : ICollectionFixture<RealSmsProvid
 }
 
 [Collection(RealSmsProviderCollection.Name)]
-public sealed class RealSmsProviderTests(RealSmsProviderFactory factory)
+public sealed class RealSmsProviderTests(RealSmsProviderFactory factory) : ApiTest<RealSmsProviderFactory>(factory)
 {
     [Fact]
     public async Task WithARealProviderTheDevOutboxDoesNotExist()
     {
-        var api = new ApiDriver(factory);
+        await ExpectProblem(HttpStatusCode.NotFound, "not_found", Api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"));
 
-        await ExpectProblem(HttpStatusCode.NotFound, "not_found", api.Anonymous().GetAsync("/api/v1/dev/sms?phone=13700000000"));
-
-        var document = await Expect(HttpStatusCode.OK, api.Anonymous().GetAsync("/openapi/v1.json"));
+        var document = await Expect(HttpStatusCode.OK, Api.Anonymous().GetAsync("/openapi/v1.json"));
         Assert.DoesNotContain(document.GetProperty("paths").EnumerateObject(), p => p.Name.Contains("/dev/", StringComparison.Ordinal));
     }
 }

@@ -6,10 +6,8 @@ namespace PlateOrleans.ApiTests;
 
 /// <summary>The pre-selection voucher (预选号凭证): JSON or a printable page, for the owner and the office's operators only.</summary>
 [Collection(ApiCollection.Name)]
-public sealed partial class VoucherTests(ApiFactory factory)
+public sealed partial class VoucherTests(ApiFactory factory) : ApiTest<ApiFactory>(factory)
 {
-    private readonly ApiDriver _api = new(factory);
-
     private static string Voucher(string vin, string flow = "selections") => SelectionPath(vin, "voucher", flow);
 
     private static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? accept)
@@ -26,8 +24,8 @@ public sealed partial class VoucherTests(ApiFactory factory)
     [Fact]
     public async Task AsJsonTheVoucherHasTheFactsOfTheSelectionAndItsAppointment()
     {
-        var office = await OfficeAsync(_api);
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api);
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var selected = (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected");
 
         var voucher = await Expect(HttpStatusCode.OK, GetAsync(confirmed.Citizen.Client, Voucher(confirmed.Vin), "application/json"));
@@ -54,8 +52,8 @@ public sealed partial class VoucherTests(ApiFactory factory)
     [Fact]
     public async Task ThePageIsPrintableChineseHtmlNamingThePlateAndTheDeadlineWithEverythingEncodedAndNothingLoaded()
     {
-        var office = await OfficeAsync(_api, locationName: "<b>长安</b> & \"分所\"");
-        var confirmed = await Confirmed.WalkAsync(_api, office);
+        var office = await OfficeAsync(Api, locationName: "<b>长安</b> & \"分所\"");
+        var confirmed = await Confirmed.WalkAsync(Api, office);
         var exchangeBy = (await ViewAsync(confirmed.Citizen, confirmed.Vin)).GetProperty("selected").GetProperty("exchangeBy").GetString()!;
         var noAppointment = await (await GetAsync(confirmed.Citizen.Client, Voucher(confirmed.Vin), null)).Content.ReadAsStringAsync();
         Assert.Contains("尚未预约", noAppointment, StringComparison.Ordinal);
@@ -97,7 +95,7 @@ public sealed partial class VoucherTests(ApiFactory factory)
     [Fact]
     public async Task TheQrCodeOfThePageDecodesToTheVoucherCode()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
+        var confirmed = await Confirmed.WalkAsync(Api);
         var page = await (await GetAsync(confirmed.Citizen.Client, Voucher(confirmed.Vin), "text/html")).Content.ReadAsStringAsync();
 
         var png = Convert.FromBase64String(QrImage().Match(page).Groups[1].Value);
@@ -111,31 +109,31 @@ public sealed partial class VoucherTests(ApiFactory factory)
     [Fact]
     public async Task TheOwnerAndTheOfficesOperatorsReadItAndAnOperatorOfAnotherOfficeIsForbidden()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
+        var confirmed = await Confirmed.WalkAsync(Api);
         var path = Voucher(confirmed.Vin);
 
-        await Expect(HttpStatusCode.OK, GetAsync(await _api.OperatorAsync(confirmed.Office), path, "application/json"));
-        await Expect(HttpStatusCode.OK, GetAsync(await _api.AdminAsync(), path, "application/json"));
-        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", GetAsync(await _api.OperatorAsync(await _api.CreateOfficeAsync()), path, "text/html"));
-        await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", GetAsync((await _api.RegisterAsync(confirmed.Office)).Client, path, "application/json"));
-        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", GetAsync(_api.Anonymous(), path, "text/html"));
+        await Expect(HttpStatusCode.OK, GetAsync(await Api.OperatorAsync(confirmed.Office), path, "application/json"));
+        await Expect(HttpStatusCode.OK, GetAsync(await Api.AdminAsync(), path, "application/json"));
+        await ExpectProblem(HttpStatusCode.Forbidden, "forbidden", GetAsync(await Api.OperatorAsync(await Api.CreateOfficeAsync()), path, "text/html"));
+        await ExpectProblem(HttpStatusCode.Forbidden, "not_owner", GetAsync((await Api.RegisterAsync(confirmed.Office)).Client, path, "application/json"));
+        await ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated", GetAsync(Api.Anonymous(), path, "text/html"));
     }
 
     [Fact]
     public async Task OnlyACompletedOrExchangedFormalSelectionHasAVoucher()
     {
-        var confirmed = await Confirmed.WalkAsync(_api);
-        var (drawing, drawingVin) = await _api.ApplicantAsync(confirmed.Office);
-        await _api.WalkToDrawingAsync(drawing, drawingVin);
-        var (practising, practiceVin) = await _api.ApplicantAsync(confirmed.Office);
-        await _api.WalkToDrawingAsync(practising, practiceVin, "simulations");
+        var confirmed = await Confirmed.WalkAsync(Api);
+        var (drawing, drawingVin) = await Api.ApplicantAsync(confirmed.Office);
+        await Api.WalkToDrawingAsync(drawing, drawingVin);
+        var (practising, practiceVin) = await Api.ApplicantAsync(confirmed.Office);
+        await Api.WalkToDrawingAsync(practising, practiceVin, "simulations");
 
         Assert.Equal("drawing", (await ExpectProblem(HttpStatusCode.Conflict, "wrong_stage", GetAsync(drawing.Client, Voucher(drawingVin), "application/json"))).GetProperty("stage").GetString());
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", GetAsync(practising.Client, Voucher(practiceVin), "application/json"));
         await ExpectProblem(HttpStatusCode.NotFound, "not_found", GetAsync(practising.Client, Voucher(practiceVin, "simulations"), "application/json"));
         await ExpectInvalid("vin", GetAsync(drawing.Client, Voucher("NOT-A-VIN"), "application/json"));
 
-        await Expect(HttpStatusCode.OK, (await _api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{confirmed.Office}/exchanges", new { plate = confirmed.Plate }));
+        await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/offices/{confirmed.Office}/exchanges", new { plate = confirmed.Plate }));
         var exchanged = await Expect(HttpStatusCode.OK, GetAsync(confirmed.Citizen.Client, Voucher(confirmed.Vin), "application/json"));
         Assert.Equal("exchanged", exchanged.GetProperty("stage").GetString());
         Assert.Equal(JsonValueKind.String, exchanged.GetProperty("exchangedAt").ValueKind);

@@ -84,6 +84,24 @@ public sealed partial class CitizenPagesTests(BrowserFixture fixture)
         Assert.Equal(first, view.GetProperty("selected").GetProperty("plate").GetString());
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync(view.GetProperty("selected").GetProperty("exchangeBy").GetString()!);
 
+        // 预约: tomorrow's slots, the first booked; the done page then shows the booking and offers to cancel it.
+        await b.Button("查询可预约时段").ClickAsync();
+        await page.Locator(".slots input[type=radio]").First.CheckAsync();
+        await b.Button("预约", exact: true).ClickAsync();
+        await Assertions.Expect(b.Button("取消预约")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("09:00-10:00");
+        await b.ShotAsync("booked");
+        Assert.Equal("main", (await ViewAsync(citizen, vin)).GetProperty("selected").GetProperty("appointment").GetProperty("locationId").GetString());
+
+        // 打印预选号凭证: the voucher card with the number, the booking and the QR code (the print dialog stubbed out).
+        await page.EvaluateAsync("() => { window.print = () => {}; }");
+        await b.Button("打印预选号凭证").ClickAsync();
+        var voucher = page.Locator("article.voucher");
+        await Assertions.Expect(voucher).ToContainTextAsync(first[..2] + "·" + first[2..]);
+        await Assertions.Expect(voucher).ToContainTextAsync("本所");
+        await Assertions.Expect(voucher.Locator("img.qr")).ToBeVisibleAsync();
+        await b.ShotAsync("voucher");
+
         // Coming back to a finished selection lands on the done page again.
         await page.GetByRole(AriaRole.Link, new() { Name = "返回我的车辆" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "查看选号结果：冀A12345", Exact = true }).ClickAsync();

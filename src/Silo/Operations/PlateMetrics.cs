@@ -41,7 +41,9 @@ public static class PlateMetrics
                 metrics.EnableMetrics(meter);
             }
         });
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        // Every scrape reads the meters afresh: the exporter's default keeps an answer 300 ms, so a scrape right after a
+        // step could miss it. Only staff (or a silo's token) scrape, and a scrape reads counters only.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }
