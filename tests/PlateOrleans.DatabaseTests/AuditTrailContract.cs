@@ -5,25 +5,11 @@ using PlateOrleans.Silo.Storage;
 namespace PlateOrleans.DatabaseTests;
 
 /// <summary>The behaviour every <see cref="IAuditTrail"/> shares, in memory and on both databases.</summary>
-public abstract class AuditTrailContract : IAsyncLifetime
+public abstract class AuditTrailContract : StoreContract<IAuditTrail>
 {
     private static readonly DateTimeOffset Morning = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 
-    private IAsyncDisposable? _owner;
-
-    protected IAuditTrail Trail { get; private set; } = null!;
-
-    public async Task InitializeAsync() => (Trail, _owner) = await CreateTrailAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_owner is not null)
-        {
-            await _owner.DisposeAsync();
-        }
-    }
-
-    protected abstract Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync();
+    protected IAuditTrail Trail => Store;
 
     [SkippableFact]
     public async Task AVehiclesEventsComeBackOldestFirstAndNoOtherVehicles()
@@ -94,26 +80,16 @@ public abstract class AuditTrailContract : IAsyncLifetime
 
 public sealed class InMemoryAuditTrailTests : AuditTrailContract
 {
-    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() =>
+    protected override Task<(IAuditTrail Store, IAsyncDisposable? Owner)> CreateAsync() =>
         Task.FromResult<(IAuditTrail, IAsyncDisposable?)>((new InMemoryAuditTrail(), null));
 }
 
 public sealed class SqliteAuditTrailTests : AuditTrailContract
 {
-    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() => SqlAuditTrails.CreateAsync(Engine.Sqlite);
+    protected override Task<(IAuditTrail Store, IAsyncDisposable? Owner)> CreateAsync() => OnDatabaseAsync(Engine.Sqlite, "audit", d => new SqlAuditTrail(d));
 }
 
 public sealed class PostgreSqlAuditTrailTests : AuditTrailContract
 {
-    protected override Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateTrailAsync() => SqlAuditTrails.CreateAsync(Engine.PostgreSql);
-}
-
-internal static class SqlAuditTrails
-{
-    public static async Task<(IAuditTrail Trail, IAsyncDisposable? Owner)> CreateAsync(Engine engine)
-    {
-        var database = LedgerDatabase.Create(await TestDatabases.CreateMigratedAsync(engine, "audit"));
-        var trail = new SqlAuditTrail(database);
-        return (trail, Disposables.InOrder(trail, database));
-    }
+    protected override Task<(IAuditTrail Store, IAsyncDisposable? Owner)> CreateAsync() => OnDatabaseAsync(Engine.PostgreSql, "audit", d => new SqlAuditTrail(d));
 }

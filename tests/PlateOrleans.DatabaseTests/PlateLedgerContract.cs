@@ -8,28 +8,13 @@ namespace PlateOrleans.DatabaseTests;
 /// The behaviour every <see cref="IPlateLedger"/> shares, run against the in-memory ledger and the SQL ledger on
 /// SQLite and PostgreSQL, so that the three agree.
 /// </summary>
-public abstract class PlateLedgerContract : IAsyncLifetime
+public abstract class PlateLedgerContract : StoreContract<IPlateLedger>
 {
     // Whole milliseconds and a non-UTC offset: the databases keep microseconds and UTC, and equality is by instant.
     private static readonly DateTimeOffset Morning = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
     private static readonly DateOnly Deadline = new(2026, 3, 17);
 
-    private IAsyncDisposable? _owner;
-
-    protected IPlateLedger Ledger { get; private set; } = null!;
-
-    public async Task InitializeAsync() => (Ledger, _owner) = await CreateLedgerAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_owner is not null)
-        {
-            await _owner.DisposeAsync();
-        }
-    }
-
-    /// <summary>A ledger on an empty store, and what to dispose after the test.</summary>
-    protected abstract Task<(IPlateLedger Ledger, IAsyncDisposable? Owner)> CreateLedgerAsync();
+    protected IPlateLedger Ledger => Store;
 
     [SkippableFact]
     public async Task AReservedPlateIsLiveForItsVinAndItsOffice()
@@ -249,27 +234,16 @@ public abstract class PlateLedgerContract : IAsyncLifetime
 
 public sealed class InMemoryPlateLedgerTests : PlateLedgerContract
 {
-    protected override Task<(IPlateLedger Ledger, IAsyncDisposable? Owner)> CreateLedgerAsync() =>
+    protected override Task<(IPlateLedger Store, IAsyncDisposable? Owner)> CreateAsync() =>
         Task.FromResult<(IPlateLedger, IAsyncDisposable?)>((new InMemoryPlateLedger(), null));
 }
 
 public sealed class SqlitePlateLedgerTests : PlateLedgerContract
 {
-    protected override Task<(IPlateLedger Ledger, IAsyncDisposable? Owner)> CreateLedgerAsync() => SqlLedgers.CreateAsync(Engine.Sqlite);
+    protected override Task<(IPlateLedger Store, IAsyncDisposable? Owner)> CreateAsync() => OnDatabaseAsync(Engine.Sqlite, "ledger", d => new SqlPlateLedger(d));
 }
 
 public sealed class PostgreSqlPlateLedgerTests : PlateLedgerContract
 {
-    protected override Task<(IPlateLedger Ledger, IAsyncDisposable? Owner)> CreateLedgerAsync() => SqlLedgers.CreateAsync(Engine.PostgreSql);
-}
-
-/// <summary>SQL ledgers on fresh, migrated databases.</summary>
-internal static class SqlLedgers
-{
-    public static async Task<(IPlateLedger Ledger, IAsyncDisposable? Owner)> CreateAsync(Engine engine)
-    {
-        var database = LedgerDatabase.Create(await TestDatabases.CreateMigratedAsync(engine, "ledger"));
-        var ledger = new SqlPlateLedger(database);
-        return (ledger, Disposables.InOrder(ledger, database));
-    }
+    protected override Task<(IPlateLedger Store, IAsyncDisposable? Owner)> CreateAsync() => OnDatabaseAsync(Engine.PostgreSql, "ledger", d => new SqlPlateLedger(d));
 }
