@@ -137,7 +137,6 @@ export function selection(flow, vin) {
     draw: (excludeFour) => step('draws', { excludeFour }),
     backup: (plate) => step('backups', { plate }),
     confirm: (plate) => step('confirmation', { plate }),
-    voucherHtml: () => get(path('voucher'), { accept: 'text/html' }),
     voucher: () => get(path('voucher')),
     book: (appointment) => post(path('appointment'), appointment, { key: newKey() }),
     cancelBooking: () => del(path('appointment')),
