@@ -41,6 +41,36 @@ public sealed partial class LayoutTests
         Assert.All(declaredIn, d => Assert.Equal(d.Grain, d.File));
     }
 
+    /// <summary>
+    /// The selection's rules are one class per rule (entry, SMS verification, drawing, auto-confirm, completion,
+    /// appointment), each in a file named after it that reads alone: no partial class spread over files, and no rule that
+    /// reaches back into the <c>SelectionRules</c> that composes them (they share only the <c>SelectionContext</c>).
+    /// </summary>
+    [Fact]
+    public void EachSelectionRuleIsAClassOfItsOwn()
+    {
+        var rules = typeof(PlateOrleans.Grains.Selection.SelectionRules).Assembly.GetTypes()
+            .Where(t => t.Namespace == "PlateOrleans.Grains.Selection" && t.Name.EndsWith("Rules", StringComparison.Ordinal) && t != typeof(PlateOrleans.Grains.Selection.SelectionRules))
+            .ToList();
+        Assert.True(rules.Count >= 6, $"expected a class per rule, found {string.Join(", ", rules.Select(r => r.Name))}");
+
+        var folder = Path.Combine(Repository.Root(), "src", "Grains", "Selection");
+        Assert.All(rules, rule =>
+        {
+            var file = Path.Combine(folder, rule.Name + ".cs");
+            Assert.True(File.Exists(file), $"{rule.Name} is not in {rule.Name}.cs");
+            Assert.DoesNotContain("partial class", File.ReadAllText(file), StringComparison.Ordinal);
+        });
+
+        var reachingBack = NetArchTest.Rules.Types.InAssembly(typeof(PlateOrleans.Grains.Selection.SelectionRules).Assembly)
+            .That().ResideInNamespace("PlateOrleans.Grains.Selection").And().HaveNameEndingWith("Rules")
+            .And().DoNotHaveName(nameof(PlateOrleans.Grains.Selection.SelectionRules))
+            .Should().NotHaveDependencyOn("PlateOrleans.Grains.Selection.SelectionRules")
+            .GetResult();
+        Assert.True(reachingBack.IsSuccessful, $"rules that use SelectionRules: {string.Join(", ", reachingBack.FailingTypeNames ?? [])}");
+        Assert.Empty(Directory.GetFiles(folder, "SelectionRules.*.cs"));
+    }
+
     [GeneratedRegex(@"^public (?:sealed |abstract )?(?:partial )?class (\w+)", RegexOptions.Multiline)]
     private static partial Regex ClassDeclaration();
 }

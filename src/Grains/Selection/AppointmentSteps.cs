@@ -14,29 +14,29 @@ public sealed class AppointmentSteps(IGrainFactory grains, string vin, Selection
 {
     public async Task<SelectionReply> BookAsync(SelectionRules rules, OfficeSnapshot office, SelectionCommand.BookAppointment booking)
     {
-        var checkedBooking = rules.CheckBooking(office, booking.LocationId, booking.Date, booking.Slot);
+        var checkedBooking = rules.Appointment.CheckBooking(office, booking.LocationId, booking.Date, booking.Slot);
         if (checkedBooking.Error is { } refusal)
         {
             return refusal;
         }
 
         var target = checkedBooking.Value!;
-        return rules.HasAppointment(target) ? rules.View() : await ChangeAsync(rules, target);
+        return rules.Appointment.HasAppointment(target) ? rules.View() : await ChangeAsync(rules, target);
     }
 
     public async Task<SelectionReply> CancelAsync(SelectionRules rules) =>
-        rules.CheckCancel() is { } refusal ? refusal : await ChangeAsync(rules, null);
+        rules.Appointment.CheckCancel() is { } refusal ? refusal : await ChangeAsync(rules, null);
 
     private async Task<SelectionReply> ChangeAsync(SelectionRules rules, AppointmentView? target)
     {
-        var change = rules.BeginAppointmentChange(target);
+        var change = rules.Appointment.BeginAppointmentChange(target);
         await keep();
         if (target is not null)
         {
             var booked = await DayOf(target.Date).BookAsync(vin, target.LocationId, target.Slot);
             if (booked.Error is { } error)
             {
-                rules.AbandonAppointmentChange();
+                rules.Appointment.AbandonAppointmentChange();
                 return error;
             }
 
@@ -44,7 +44,7 @@ public sealed class AppointmentSteps(IGrainFactory grains, string vin, Selection
         }
 
         await ReleasePreviousAsync(change);
-        rules.CompleteAppointmentChange(target);
+        rules.Appointment.CompleteAppointmentChange(target);
         return rules.View();
     }
 
@@ -60,12 +60,12 @@ public sealed class AppointmentSteps(IGrainFactory grains, string vin, Selection
             && (await DayOf(target.Date).FindAsync(vin) is not { } held || held.LocationId != target.LocationId || held.Slot != target.Slot))
         {
             // The new place was never booked (or the day holds the old one): nothing changed.
-            rules.AbandonAppointmentChange();
+            rules.Appointment.AbandonAppointmentChange();
             return;
         }
 
         await ReleasePreviousAsync(change);
-        rules.CompleteAppointmentChange(change.Target);
+        rules.Appointment.CompleteAppointmentChange(change.Target);
     }
 
     /// <summary>Frees the old place, unless it is on the target's day (where booking the new place replaced it).</summary>

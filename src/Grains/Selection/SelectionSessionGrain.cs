@@ -46,12 +46,12 @@ public sealed class SelectionSessionGrain(
         var rules = await _steps.GetRulesForStateAsync();
         if (await ledger.LiveByVinAsync(Vin, cancellationToken) is { } entry)
         {
-            rules.Reconcile(PlatePool.ToReservation(entry));
+            rules.Completion.Reconcile(PlatePool.ToReservation(entry));
             logger.LogInformation("Selection {Vin} reconciled with the ledger: {Plate}", Vin, entry.Plate);
         }
         else
         {
-            await rules.RestoreHoldsAsync();
+            await rules.Drawing.RestoreHoldsAsync();
         }
 
         await _steps.SaveAsync(force: false);
@@ -66,7 +66,7 @@ public sealed class SelectionSessionGrain(
     public Task<SelectionStage?> GetStageAsync() => Task.FromResult(state.State.Stage);
 
     public Task<SelectionReply> ExchangeAsync(string operatorUsername) =>
-        _steps.RunOfficeStepAsync(rules => rules.ExchangeAsync(operatorUsername));
+        _steps.RunOfficeStepAsync(rules => rules.Completion.ExchangeAsync(operatorUsername));
 
     public async Task VehicleChangedAsync(VehicleRecord vehicle)
     {
@@ -75,7 +75,7 @@ public sealed class SelectionSessionGrain(
             return;
         }
 
-        (await _steps.GetRulesForStateAsync()).VehicleChanged(vehicle);
+        (await _steps.GetRulesForStateAsync()).Entry.VehicleChanged(vehicle);
         await _steps.SaveAsync(force: false);
     }
 

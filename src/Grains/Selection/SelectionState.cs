@@ -66,6 +66,13 @@ public sealed class SelectionState
 
     /// <summary>Entered, past the information step, not finished.</summary>
     public bool InProgress => Stage is SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing;
+
+    /// <summary>The moment the system confirms by itself, while that is pending.</summary>
+    public DateTimeOffset? PendingAutoConfirm => Selected is null && InProgress ? AutoConfirmAt : null;
+
+    /// <summary>The moment an unexchanged number goes back to the pool and its applicant is blacklisted.</summary>
+    public DateTimeOffset? ExchangeDeadline =>
+        Stage == SelectionStage.Completed && Selected?.ExchangeBy is { } by ? OfficeCalendar.EndOf(by) : null;
 }
 
 /// <summary>An appointment change under way: from <paramref name="Previous"/> to <paramref name="Target"/> (null: cancelled).</summary>

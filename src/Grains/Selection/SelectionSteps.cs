@@ -106,7 +106,7 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
         }
 
         var rules = await GetRulesAsync(officeCode: State.OfficeCode);
-        if (rules.CheckReader(caller) is { } denied)
+        if (rules.Entry.CheckReader(caller) is { } denied)
         {
             return denied;
         }
@@ -135,14 +135,14 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
         }
 
         var rules = await GetRulesAsync(office);
-        var rejection = rules.CheckActor(caller) ?? rules.CheckOffice(office);
+        var rejection = rules.Entry.CheckActor(caller) ?? rules.Entry.CheckOffice(office);
         if (rejection is not null)
         {
             return rejection;
         }
 
         if (kind.Mode.ChecksBlacklist && caller.IdNumber is { } idNumber
-            && rules.CheckBlacklist(await GetBlacklistedUntilAsync(idNumber)) is { } blacklisted)
+            && rules.Entry.CheckBlacklist(await GetBlacklistedUntilAsync(idNumber)) is { } blacklisted)
         {
             return blacklisted;
         }
@@ -155,13 +155,13 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
 
         return command switch
         {
-            SelectionCommand.ConfirmInfo c => rules.ConfirmInfo(c.NoticeVersion, office),
-            SelectionCommand.Start => rules.Start(),
+            SelectionCommand.ConfirmInfo c => rules.Entry.ConfirmInfo(c.NoticeVersion, office),
+            SelectionCommand.Start => rules.Entry.Start(),
             SelectionCommand.SendSmsCode => await SendSmsCodeAsync(rules),
-            SelectionCommand.Verify v => rules.Verify(v.Code),
-            SelectionCommand.Draw d => await rules.DrawAsync(d.ExcludeFour),
-            SelectionCommand.AddBackup b => await rules.AddBackupAsync(b.Plate),
-            SelectionCommand.Confirm c => await rules.ConfirmAsync(c.Plate),
+            SelectionCommand.Verify v => rules.Sms.Verify(v.Code),
+            SelectionCommand.Draw d => await rules.Drawing.DrawAsync(d.ExcludeFour),
+            SelectionCommand.AddBackup b => await rules.Drawing.AddBackupAsync(b.Plate),
+            SelectionCommand.Confirm c => await rules.Completion.ConfirmAsync(c.Plate),
             SelectionCommand.BookAppointment b => await Appointments.BookAsync(rules, office, b),
             SelectionCommand.CancelAppointment => await Appointments.CancelAsync(rules),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown selection command."),
@@ -171,7 +171,7 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
     /// <summary>A code, unless refused by the rules or by the daily cap of the phone it would go to.</summary>
     private async Task<SelectionReply> SendSmsCodeAsync(SelectionRules rules)
     {
-        if (rules.SmsCodeRefusal() is { } refusal)
+        if (rules.Sms.SmsCodeRefusal() is { } refusal)
         {
             return refusal;
         }
@@ -182,7 +182,7 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
             return new PlateError(ErrorCodes.SmsCooldown, "该手机号码今日接收验证码的次数已达上限，请明日再试。") { RetryAfterSeconds = Math.Max(1, wait) };
         }
 
-        return rules.SendSmsCode();
+        return rules.Sms.SendSmsCode();
     }
 
     private async Task<SelectionReply> EnterAsync(Caller caller)
@@ -203,7 +203,7 @@ public sealed class SelectionSteps(IGrainBase grain, string vin, SelectionState 
         var blacklistedUntil = account.IdNumber is { } idNumber ? await GetBlacklistedUntilAsync(idNumber) : null;
         var rules = await GetRulesAsync(office);
         var caughtUp = await rules.CatchUpAsync();
-        return caughtUp.Error ?? rules.Enter(new EntryFacts(office, vehicle, account, blacklistedUntil));
+        return caughtUp.Error ?? rules.Entry.Enter(new EntryFacts(office, vehicle, account, blacklistedUntil));
     }
 
     public Task OfficeChangedAsync(OfficeSnapshot office)

@@ -8,13 +8,10 @@ namespace PlateOrleans.UnitTests.Pool;
 
 public sealed class PlatePoolTests
 {
-    private const string Office = "130100";
-    private static readonly DateOnly _exchangeBy = new(2025, 3, 24);
-
     private readonly FakeTimeProvider _time = new(Opening);
     private readonly InMemoryPlateLedger _ledger = new();
 
-    private PlatePool NewPool(IPlateLedger? ledger = null) => new(Office, Prefix, ledger ?? _ledger, _time, new CryptoRandomSource());
+    private PlatePool NewPool(IPlateLedger? ledger = null) => Pools.NewPool(ledger ?? _ledger, _time);
 
     private async Task<PlatePool> PublishedPool(PoolPublication publication, IPlateLedger? ledger = null)
     {
@@ -27,10 +24,10 @@ public sealed class PlatePoolTests
         new(vin, PlateKind.Small, EnergyKind.Pure, count, false, _time.GetUtcNow().AddSeconds(90), release ?? []);
 
     private PoolReservation ReservationOf(string vin, string plate) =>
-        new(vin, plate, ConfirmedBy.User, _time.GetUtcNow(), _exchangeBy);
+        new(vin, plate, ConfirmedBy.User, _time.GetUtcNow(), ExchangeBy);
 
     private static LedgerEntry EntryOf(string vin, string plate, string office = Office) =>
-        new(office, plate, vin, ConfirmedBy.User, Opening, _exchangeBy);
+        new(office, plate, vin, ConfirmedBy.User, Opening, ExchangeBy);
 
     private static async Task<IReadOnlyList<string>> Drawn(PlatePool pool, PoolDraw draw)
     {
@@ -109,7 +106,7 @@ public sealed class PlatePoolTests
         // The retry hears the reservation written first, so that a selection keeps the first voucher code.
         Assert.Equal(new ReservationResult(true, reservation, null), again);
         var row = Assert.Single(await _ledger.ListByOfficeAsync(Office));
-        Assert.Equal((plate, "VIN-A", ConfirmedBy.User, _exchangeBy), (row.Plate, row.Vin, row.By, row.ExchangeBy));
+        Assert.Equal((plate, "VIN-A", ConfirmedBy.User, ExchangeBy), (row.Plate, row.Vin, row.By, row.ExchangeBy));
         Assert.Equal(1, CountsOf(pool.Counts(), 'D').Reserved);
     }
 
@@ -160,7 +157,7 @@ public sealed class PlatePoolTests
 
         Assert.False(result.Reserved);
         Assert.Null(result.Error);
-        Assert.Equal(new PoolReservation("VIN-A", "冀AD09999", ConfirmedBy.User, Opening, _exchangeBy), result.Existing);
+        Assert.Equal(new PoolReservation("VIN-A", "冀AD09999", ConfirmedBy.User, Opening, ExchangeBy), result.Existing);
         Assert.Equal("VIN-A", pool.Allocator.HolderOf(batch[0], _time.GetUtcNow()));
         Assert.Equal(NumberState.Reserved, pool.Allocator.StateOf("冀AD09999", _time.GetUtcNow()));
         var counts = CountsOf(pool.Counts(), 'D');

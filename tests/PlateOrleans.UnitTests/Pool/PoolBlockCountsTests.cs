@@ -12,9 +12,6 @@ namespace PlateOrleans.UnitTests.Pool;
 /// </summary>
 public sealed class PoolBlockCountsTests
 {
-    private const string Office = "130100";
-    private static readonly DateOnly _exchangeBy = new(2025, 3, 24);
-
     private readonly FakeTimeProvider _time = new(Opening);
     private readonly InMemoryPlateLedger _ledger = new();
 
@@ -115,11 +112,11 @@ public sealed class PoolBlockCountsTests
     [Fact]
     public async Task ThroughThePoolAConfirmationAnExchangeAndAReleaseMoveOnlyTheirBlock()
     {
-        var pool = new PlatePool(Office, Prefix, _ledger, _time, new CryptoRandomSource());
+        var pool = NewPool(_ledger, _time);
         await pool.PublishAsync(ThreeBlocks());
 
-        await pool.ReserveAsync(new PoolReservation("VIN-A", "冀AD01007", ConfirmedBy.User, Opening, _exchangeBy));
-        await pool.ReserveAsync(new PoolReservation("VIN-B", "冀ADA0199", ConfirmedBy.Auto, Opening, _exchangeBy));
+        await pool.ReserveAsync(new PoolReservation("VIN-A", "冀AD01007", ConfirmedBy.User, Opening, ExchangeBy));
+        await pool.ReserveAsync(new PoolReservation("VIN-B", "冀ADA0199", ConfirmedBy.Auto, Opening, ExchangeBy));
         Assert.True(await pool.IssueAsync("VIN-B", "冀ADA0199", Opening.AddDays(1)));
         await pool.ReleaseReservationAsync("VIN-A", "冀AD01007", Opening.AddDays(16));
 
@@ -132,9 +129,9 @@ public sealed class PoolBlockCountsTests
     [Fact]
     public async Task ARepublicationCountsItsNewBlocksWithTheReservationsAndHoldsItKeeps()
     {
-        var pool = new PlatePool(Office, Prefix, _ledger, _time, new CryptoRandomSource());
+        var pool = NewPool(_ledger, _time);
         await pool.PublishAsync(ThreeBlocks());
-        await pool.ReserveAsync(new PoolReservation("VIN-A", "冀ADA0101", ConfirmedBy.User, Opening, _exchangeBy));
+        await pool.ReserveAsync(new PoolReservation("VIN-A", "冀ADA0101", ConfirmedBy.User, Opening, ExchangeBy));
         await pool.HoldAsync("VIN-B", ["冀ADB0001", "冀AD01002"], Opening.AddSeconds(90));
 
         // D01### is withdrawn (its hold goes with it), DC0### is new; DA01## and DB000# stay with what they had.

@@ -1,4 +1,5 @@
 using PlateOrleans.Contracts;
+using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Grains.Pool;
 
 namespace PlateOrleans.UnitTests.Pool;
@@ -7,6 +8,14 @@ namespace PlateOrleans.UnitTests.Pool;
 internal static class Pools
 {
     public const string Prefix = "冀A";
+
+    public const string Office = "130100";
+
+    /// <summary>The exchange deadline the pools' reservations carry.</summary>
+    public static readonly DateOnly ExchangeBy = new(2025, 3, 24);
+
+    /// <summary>A pool of <see cref="Office"/> over a ledger, on a clock.</summary>
+    public static PlatePool NewPool(IPlateLedger ledger, TimeProvider time) => new(Office, Prefix, ledger, time, new CryptoRandomSource());
 
     /// <summary>Opening day, 09:00 in Shijiazhuang.</summary>
     public static readonly DateTimeOffset Opening = new(2025, 3, 3, 9, 0, 0, TimeSpan.FromHours(8));

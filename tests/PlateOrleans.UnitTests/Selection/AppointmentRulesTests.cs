@@ -29,18 +29,18 @@ public sealed class AppointmentRulesTests
         };
         world.EnterAndVerify();
         var plate = (await world.DrawAsync()).Batch!.Plates[0];
-        Succeeds(await world.Rules.AddBackupAsync(plate));
-        Succeeds(await world.Rules.ConfirmAsync(plate));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(plate));
+        Succeeds(await world.Rules.Completion.ConfirmAsync(plate));
         world.Rules.TakeEvents();
         return world;
     }
 
     private static AppointmentView Book(SelectionWorld world, DateOnly date, string slot = "09:00-10:00")
     {
-        var booking = world.Rules.CheckBooking(world.Office, "changan", date, slot);
+        var booking = world.Rules.Appointment.CheckBooking(world.Office, "changan", date, slot);
         Assert.True(booking.Error is null, booking.Error?.Detail);
-        world.Rules.BeginAppointmentChange(booking.Value);
-        world.Rules.CompleteAppointmentChange(booking.Value);
+        world.Rules.Appointment.BeginAppointmentChange(booking.Value);
+        world.Rules.Appointment.CompleteAppointmentChange(booking.Value);
         return booking.Value!;
     }
 
@@ -55,7 +55,7 @@ public sealed class AppointmentRulesTests
         Assert.Null(world.State.AppointmentChange);
         var told = Assert.Single(world.Rules.TakeEvents().OfType<SelectionEvent.AppointmentChanged>());
         Assert.Equal((booked, (AppointmentView?)null, OwnerPhone), (told.Current!, told.Previous, told.Phone));
-        Assert.True(world.Rules.HasAppointment(booked));
+        Assert.True(world.Rules.Appointment.HasAppointment(booked));
     }
 
     [Fact]
@@ -64,13 +64,13 @@ public sealed class AppointmentRulesTests
         var world = await ConfirmedAsync();
         var today = new DateOnly(2026, 11, 25);
 
-        Assert.Equal("date", Single(world.Rules.CheckBooking(world.Office, "changan", today.AddDays(-1), "09:00-10:00").Error));
-        Assert.Equal("date", Single(world.Rules.CheckBooking(world.Office, "changan", ExchangeBy.AddDays(1), "09:00-10:00").Error));
-        Assert.Equal("locationId", Single(world.Rules.CheckBooking(world.Office, "nowhere", ExchangeBy, "09:00-10:00").Error));
-        Assert.Equal("slot", Single(world.Rules.CheckBooking(world.Office, "changan", ExchangeBy, "10:00-11:00").Error));
+        Assert.Equal("date", Single(world.Rules.Appointment.CheckBooking(world.Office, "changan", today.AddDays(-1), "09:00-10:00").Error));
+        Assert.Equal("date", Single(world.Rules.Appointment.CheckBooking(world.Office, "changan", ExchangeBy.AddDays(1), "09:00-10:00").Error));
+        Assert.Equal("locationId", Single(world.Rules.Appointment.CheckBooking(world.Office, "nowhere", ExchangeBy, "09:00-10:00").Error));
+        Assert.Equal("slot", Single(world.Rules.Appointment.CheckBooking(world.Office, "changan", ExchangeBy, "10:00-11:00").Error));
         // 09:00 today has begun (it is 09:00 in Beijing); 14:00 today has not.
-        Assert.Equal("slot", Single(world.Rules.CheckBooking(world.Office, "changan", today, "09:00-10:00").Error));
-        Assert.Null(world.Rules.CheckBooking(world.Office, "changan", today, "14:00-15:00").Error);
+        Assert.Equal("slot", Single(world.Rules.Appointment.CheckBooking(world.Office, "changan", today, "09:00-10:00").Error));
+        Assert.Null(world.Rules.Appointment.CheckBooking(world.Office, "changan", today, "14:00-15:00").Error);
         Assert.False(world.Rules.Changed);
     }
 
@@ -89,14 +89,14 @@ public sealed class AppointmentRulesTests
         Book(world, date);
 
         world.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 15, 59, 0, TimeSpan.Zero)); // 23:59 on 11-29, two days before
-        Assert.Null(world.Rules.CheckCancel());
-        Assert.Null(world.Rules.CheckBooking(world.Office, "changan", date.AddDays(3), "09:00-10:00").Error);
+        Assert.Null(world.Rules.Appointment.CheckCancel());
+        Assert.Null(world.Rules.Appointment.CheckBooking(world.Office, "changan", date.AddDays(3), "09:00-10:00").Error);
 
         world.Time.SetUtcNow(new DateTimeOffset(2026, 11, 29, 16, 0, 0, TimeSpan.Zero)); // 00:00 on 11-30, the day before
-        Assert.Equal(ErrorCodes.AppointmentLocked, world.Rules.CheckCancel()!.Code);
-        Assert.Equal(ErrorCodes.AppointmentLocked, world.Rules.CheckBooking(world.Office, "changan", date.AddDays(3), "09:00-10:00").Error!.Code);
+        Assert.Equal(ErrorCodes.AppointmentLocked, world.Rules.Appointment.CheckCancel()!.Code);
+        Assert.Equal(ErrorCodes.AppointmentLocked, world.Rules.Appointment.CheckBooking(world.Office, "changan", date.AddDays(3), "09:00-10:00").Error!.Code);
         // Booking the place it already has is no change: answered as it is.
-        Assert.Null(world.Rules.CheckBooking(world.Office, "changan", date, "09:00-10:00").Error);
+        Assert.Null(world.Rules.Appointment.CheckBooking(world.Office, "changan", date, "09:00-10:00").Error);
     }
 
     [Fact]
@@ -110,13 +110,13 @@ public sealed class AppointmentRulesTests
         var moved = Assert.Single(world.Rules.TakeEvents().OfType<SelectionEvent.AppointmentChanged>());
         Assert.Equal((second, first), (moved.Current!, moved.Previous!));
 
-        Assert.Null(world.Rules.CheckCancel());
-        world.Rules.BeginAppointmentChange(null);
-        world.Rules.CompleteAppointmentChange(null);
+        Assert.Null(world.Rules.Appointment.CheckCancel());
+        world.Rules.Appointment.BeginAppointmentChange(null);
+        world.Rules.Appointment.CompleteAppointmentChange(null);
         var cancelled = Assert.Single(world.Rules.TakeEvents().OfType<SelectionEvent.AppointmentChanged>());
         Assert.Equal(((AppointmentView?)null, second), (cancelled.Current, cancelled.Previous!));
         Assert.Null(world.Rules.View().Selected!.Appointment);
-        Assert.Equal(ErrorCodes.NotFound, world.Rules.CheckCancel()!.Code);
+        Assert.Equal(ErrorCodes.NotFound, world.Rules.Appointment.CheckCancel()!.Code);
     }
 
     [Fact]
@@ -125,9 +125,9 @@ public sealed class AppointmentRulesTests
         var world = await ConfirmedAsync();
         var first = Book(world, new DateOnly(2026, 12, 1));
 
-        world.Rules.BeginAppointmentChange(first with { Date = new DateOnly(2026, 12, 2) });
-        Assert.Equal(world.Time.GetUtcNow() + SelectionRules.AppointmentRepairAfter, world.Rules.NextWakeUp);
-        world.Rules.AbandonAppointmentChange();
+        world.Rules.Appointment.BeginAppointmentChange(first with { Date = new DateOnly(2026, 12, 2) });
+        Assert.Equal(world.Time.GetUtcNow() + AppointmentRules.RepairAfter, world.Rules.NextWakeUp);
+        world.Rules.Appointment.AbandonAppointmentChange();
 
         Assert.Equal(first, world.Rules.View().Selected!.Appointment);
         Assert.Null(world.State.AppointmentChange);
@@ -139,14 +139,14 @@ public sealed class AppointmentRulesTests
     {
         var drawing = new SelectionWorld();
         drawing.EnterAndVerify();
-        Assert.Equal(ErrorCodes.WrongStage, drawing.Rules.CheckBooking(drawing.Office, "changan", ExchangeBy, "09:00-10:00").Error!.Code);
+        Assert.Equal(ErrorCodes.WrongStage, drawing.Rules.Appointment.CheckBooking(drawing.Office, "changan", ExchangeBy, "09:00-10:00").Error!.Code);
 
         var world = await ConfirmedAsync();
         Book(world, new DateOnly(2026, 12, 5));
-        Succeeds(await world.Rules.ExchangeAsync("op"));
+        Succeeds(await world.Rules.Completion.ExchangeAsync("op"));
 
-        Assert.Equal(SelectionStage.Exchanged, world.Rules.CheckBooking(world.Office, "changan", ExchangeBy, "09:00-10:00").Error!.Stage);
-        Assert.Equal(ErrorCodes.WrongStage, world.Rules.CheckCancel()!.Code);
+        Assert.Equal(SelectionStage.Exchanged, world.Rules.Appointment.CheckBooking(world.Office, "changan", ExchangeBy, "09:00-10:00").Error!.Stage);
+        Assert.Equal(ErrorCodes.WrongStage, world.Rules.Appointment.CheckCancel()!.Code);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class AppointmentRulesTests
     public async Task AnExchangedSelectionIsNotReminded()
     {
         var world = await ConfirmedAsync();
-        Succeeds(await world.Rules.ExchangeAsync("op"));
+        Succeeds(await world.Rules.Completion.ExchangeAsync("op"));
         world.Rules.TakeEvents();
 
         world.Time.SetUtcNow(ReminderMoment.AddHours(1));
@@ -190,11 +190,11 @@ public sealed class AppointmentRulesTests
         var world = new SelectionWorld(OfficeRules.Default with { ValidityDays = 1 });
         world.EnterAndVerify();
         var plate = (await world.DrawAsync()).Batch!.Plates[0];
-        Succeeds(await world.Rules.AddBackupAsync(plate));
-        Succeeds(await world.Rules.ConfirmAsync(plate));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(plate));
+        Succeeds(await world.Rules.Completion.ConfirmAsync(plate));
         world.Rules.TakeEvents();
 
-        Assert.Null(world.Rules.DeadlineReminderAt);
+        Assert.Null(world.Rules.Appointment.DeadlineReminderAt);
         Assert.False((await world.Rules.CatchUpAsync()).Changed);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 16, 0, 0, TimeSpan.Zero), world.Rules.NextWakeUp);
     }

@@ -64,7 +64,7 @@ public sealed class AutoConfirmTests
         var (world, last) = await OutOfDraws();
         world.Time.Advance(TimeSpan.FromSeconds(30));
 
-        Succeeds(await world.Rules.AddBackupAsync(last.Plates[5]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(last.Plates[5]));
 
         var backupsEnd = world.Time.GetUtcNow().AddSeconds(90);
         Assert.Equal(backupsEnd, world.Rules.View().AutoConfirmAt);
@@ -80,12 +80,12 @@ public sealed class AutoConfirmTests
     public async Task TheApplicantMayStillConfirmABackupBeforeTheMoment()
     {
         var (world, last) = await OutOfDraws();
-        Succeeds(await world.Rules.AddBackupAsync(last.Plates[7]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(last.Plates[7]));
 
-        var view = Succeeds(await world.Rules.ConfirmAsync(last.Plates[7]));
+        var view = Succeeds(await world.Rules.Completion.ConfirmAsync(last.Plates[7]));
 
         Assert.Equal(ConfirmedBy.User, view.Selected!.By);
-        Assert.Null(world.Rules.PendingAutoConfirm);
+        Assert.Null(world.Rules.State.PendingAutoConfirm);
         Assert.Equal(NumberState.Available, world.StateOf(last.Plates[0]));
     }
 
@@ -112,9 +112,9 @@ public sealed class AutoConfirmTests
 
         await world.Rules.CatchUpAsync();
 
-        Fails(await world.Rules.ConfirmAsync(last.Plates[1]), ErrorCodes.WrongStage);
+        Fails(await world.Rules.Completion.ConfirmAsync(last.Plates[1]), ErrorCodes.WrongStage);
         Assert.Equal(SelectionStage.Completed, Succeeds(world.Enter()).Stage);
-        Assert.Equal(ConfirmedBy.Auto, Succeeds(await world.Rules.ConfirmAsync(last.Plates[0])).Selected!.By);
+        Assert.Equal(ConfirmedBy.Auto, Succeeds(await world.Rules.Completion.ConfirmAsync(last.Plates[0])).Selected!.By);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var first = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(first.Plates[2]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(first.Plates[2]));
 
         var second = (await world.DrawAsync()).Batch!;
 
@@ -78,7 +78,7 @@ public sealed class DrawingTests
         await world.DrawAsync();
         await world.DrawAsync();
 
-        Fails(await world.Rules.DrawAsync(false), ErrorCodes.DrawsExhausted);
+        Fails(await world.Rules.Drawing.DrawAsync(false), ErrorCodes.DrawsExhausted);
         Assert.Equal(2, world.State.DrawsUsed);
     }
 
@@ -94,7 +94,7 @@ public sealed class DrawingTests
         Assert.Equal(only, (await world.DrawAsync()).Batch!.Plates);
         Assert.Equal(3, world.State.RemainingDraws);
         world.Pool.Allocator.ForceAssigned("冀AD00000", "SOMEONEELSE000000", issued: false);
-        Fails(await world.Rules.DrawAsync(false), ErrorCodes.PoolEmpty);
+        Fails(await world.Rules.Drawing.DrawAsync(false), ErrorCodes.PoolEmpty);
         Assert.Equal(3, world.State.RemainingDraws);
     }
 
@@ -108,7 +108,7 @@ public sealed class DrawingTests
 
         Assert.Null(world.Rules.View().Batch);
         Assert.All(batch.Plates, p => Assert.Equal(NumberState.Available, world.StateOf(p)));
-        Fails(await world.Rules.AddBackupAsync(batch.Plates[0]), ErrorCodes.BatchExpired);
+        Fails(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]), ErrorCodes.BatchExpired);
     }
 
     [Fact]
@@ -118,12 +118,12 @@ public sealed class DrawingTests
         var batch = (await world.DrawAsync()).Batch!;
         world.Time.Advance(TimeSpan.FromSeconds(30));
 
-        var view = Succeeds(await world.Rules.AddBackupAsync(batch.Plates[1]));
+        var view = Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[1]));
 
         Assert.Equal([batch.Plates[1]], view.Backups!.Plates);
         Assert.Equal(world.Time.GetUtcNow().AddSeconds(90), view.Backups.ExpiresAt);
         Assert.True(view.Batch!.BackupTaken);
-        Fails(await world.Rules.AddBackupAsync(batch.Plates[2]), ErrorCodes.BackupAlreadyTaken);
+        Fails(await world.Rules.Drawing.AddBackupAsync(batch.Plates[2]), ErrorCodes.BackupAlreadyTaken);
     }
 
     [Fact]
@@ -134,9 +134,9 @@ public sealed class DrawingTests
         var second = (await world.DrawAsync()).Batch!;
         var stale = first.Plates.First(p => !second.Plates.Contains(p));
 
-        Fails(await world.Rules.AddBackupAsync(stale), ErrorCodes.PlateNotInBatch);
-        Fails(await world.Rules.AddBackupAsync("冀AD99999"), ErrorCodes.PlateNotInBatch);
-        Fails(await world.Rules.AddBackupAsync("not a plate"), ErrorCodes.ValidationFailed);
+        Fails(await world.Rules.Drawing.AddBackupAsync(stale), ErrorCodes.PlateNotInBatch);
+        Fails(await world.Rules.Drawing.AddBackupAsync("冀AD99999"), ErrorCodes.PlateNotInBatch);
+        Fails(await world.Rules.Drawing.AddBackupAsync("not a plate"), ErrorCodes.ValidationFailed);
     }
 
     [Fact]
@@ -144,14 +144,14 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var first = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(first.Plates[0]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(first.Plates[0]));
         world.Time.Advance(TimeSpan.FromSeconds(60));
 
         var afterDraw = await world.DrawAsync();
         Assert.Equal(world.Time.GetUtcNow().AddSeconds(90), afterDraw.Backups!.ExpiresAt);
         world.Time.Advance(TimeSpan.FromSeconds(60));
 
-        var afterBackup = Succeeds(await world.Rules.AddBackupAsync(afterDraw.Batch!.Plates[0]));
+        var afterBackup = Succeeds(await world.Rules.Drawing.AddBackupAsync(afterDraw.Batch!.Plates[0]));
         Assert.Equal([first.Plates[0], afterDraw.Batch.Plates[0]], afterBackup.Backups!.Plates);
         Assert.Equal(world.Time.GetUtcNow().AddSeconds(90), afterBackup.Backups.ExpiresAt);
         Assert.All(afterBackup.Backups.Plates, p => Assert.Equal(NumberState.Held, world.StateOf(p)));
@@ -162,13 +162,13 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]));
 
         world.Time.Advance(TimeSpan.FromSeconds(90));
 
         Assert.Null(world.Rules.View().Backups);
         Assert.Equal(NumberState.Available, world.StateOf(batch.Plates[0]));
-        Fails(await world.Rules.ConfirmAsync(batch.Plates[0]), ErrorCodes.BackupExpired);
+        Fails(await world.Rules.Completion.ConfirmAsync(batch.Plates[0]), ErrorCodes.BackupExpired);
     }
 
     [Fact]
@@ -176,10 +176,10 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[3]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[3]));
         world.Rules.TakeEvents();
 
-        var view = Succeeds(await world.Rules.ConfirmAsync(batch.Plates[3]));
+        var view = Succeeds(await world.Rules.Completion.ConfirmAsync(batch.Plates[3]));
 
         Assert.Equal(SelectionStage.Completed, view.Stage);
         Assert.Equal(batch.Plates[3], view.Selected!.Plate);
@@ -202,7 +202,7 @@ public sealed class DrawingTests
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
 
-        Fails(await world.Rules.ConfirmAsync(batch.Plates[0]), ErrorCodes.PlateNotInBackups);
+        Fails(await world.Rules.Completion.ConfirmAsync(batch.Plates[0]), ErrorCodes.PlateNotInBackups);
         Assert.Null(await world.Ledger.LiveByVinAsync(world.Vehicle.Vin));
     }
 
@@ -211,11 +211,11 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]));
         // Another activation of the pool (a partition) reserved it for someone else: the ledger is the last guard.
         await world.Ledger.ReserveAsync(new LedgerEntry(OfficeCode, batch.Plates[0], "LSVAU2180N0000000", ConfirmedBy.User, world.Time.GetUtcNow(), new DateOnly(2026, 12, 10)));
 
-        Fails(await world.Rules.ConfirmAsync(batch.Plates[0]), ErrorCodes.PlateUnavailable);
+        Fails(await world.Rules.Completion.ConfirmAsync(batch.Plates[0]), ErrorCodes.PlateUnavailable);
 
         Assert.Equal(SelectionStage.Drawing, world.State.Stage);
         Assert.Empty(world.State.Backups);
@@ -226,13 +226,13 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
-        Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]));
+        Succeeds(await world.Rules.Completion.ConfirmAsync(batch.Plates[0]));
         world.Rules.TakeEvents();
 
-        Fails(await world.Rules.DrawAsync(false), ErrorCodes.WrongStage);
-        Fails(await world.Rules.AddBackupAsync(batch.Plates[1]), ErrorCodes.WrongStage);
-        Fails(await world.Rules.ConfirmAsync(batch.Plates[1]), ErrorCodes.WrongStage);
+        Fails(await world.Rules.Drawing.DrawAsync(false), ErrorCodes.WrongStage);
+        Fails(await world.Rules.Drawing.AddBackupAsync(batch.Plates[1]), ErrorCodes.WrongStage);
+        Fails(await world.Rules.Completion.ConfirmAsync(batch.Plates[1]), ErrorCodes.WrongStage);
         Assert.Equal(4, world.State.RemainingDraws);
         Assert.Empty(world.Rules.TakeEvents());
     }
@@ -242,11 +242,11 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
-        var first = Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0])).Selected;
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]));
+        var first = Succeeds(await world.Rules.Completion.ConfirmAsync(batch.Plates[0])).Selected;
         world.Rules.TakeEvents();
 
-        var again = Succeeds(await world.Rules.ConfirmAsync(batch.Plates[0]));
+        var again = Succeeds(await world.Rules.Completion.ConfirmAsync(batch.Plates[0]));
 
         Assert.Equal(first, again.Selected);
         Assert.Equal(SelectionStage.Completed, again.Stage);
@@ -260,7 +260,7 @@ public sealed class DrawingTests
         var world = new SelectionWorld();
         Succeeds(world.Enter());
 
-        var error = Fails(await world.Rules.DrawAsync(false), ErrorCodes.WrongStage);
+        var error = Fails(await world.Rules.Drawing.DrawAsync(false), ErrorCodes.WrongStage);
 
         Assert.Equal(SelectionStage.ConfirmInfo, error.Stage);
         Assert.Equal(0, world.State.DrawsUsed);
@@ -271,14 +271,14 @@ public sealed class DrawingTests
     {
         var world = Drawing();
         var batch = (await world.DrawAsync()).Batch!;
-        Succeeds(await world.Rules.AddBackupAsync(batch.Plates[0]));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(batch.Plates[0]));
         // A restart: the pool comes back empty-handed (holds are not durable) and someone else holds one number.
         var restarted = new PlatePool(OfficeCode, "冀A", world.Ledger, world.Time, new CryptoRandomSource());
         await restarted.PublishAsync(world.Office.Publication);
         restarted.Allocator.Hold("SOMEONEELSE000000", [batch.Plates[5]], world.Time.GetUtcNow().AddMinutes(1), world.Time.GetUtcNow());
         var rules = new SelectionRules(world.State, restarted, world.Time, SelectionMode.Formal, SystemRandomSource.Instance);
 
-        await rules.RestoreHoldsAsync();
+        await rules.Drawing.RestoreHoldsAsync();
 
         var now = world.Time.GetUtcNow();
         Assert.Equal(world.Vehicle.Vin, restarted.Allocator.HolderOf(batch.Plates[0], now));

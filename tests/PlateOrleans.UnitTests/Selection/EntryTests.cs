@@ -172,8 +172,8 @@ public sealed class EntryTests
 
         Assert.Equal(SelectionStage.ServiceInfo, view.Stage);
         Assert.Equal(4, view.RemainingDraws);
-        Fails(await world.Rules.DrawAsync(false), ErrorCodes.WrongStage);
-        Succeeds(world.Rules.Start());
+        Fails(await world.Rules.Drawing.DrawAsync(false), ErrorCodes.WrongStage);
+        Succeeds(world.Rules.Entry.Start());
         world.Time.Advance(TimeSpan.FromSeconds(world.State.Rules.SmsCooldownSeconds));
         world.VerifyWithSentCode(world.Rules);
         Assert.Equal(3, (await world.DrawAsync()).RemainingDraws);
@@ -197,8 +197,8 @@ public sealed class EntryTests
         var world = new SelectionWorld();
         world.EnterAndVerify();
         var plate = (await world.DrawAsync()).Batch!.Plates[0];
-        Succeeds(await world.Rules.AddBackupAsync(plate));
-        Succeeds(await world.Rules.ConfirmAsync(plate));
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(plate));
+        Succeeds(await world.Rules.Completion.ConfirmAsync(plate));
         world.Time.Advance(TimeSpan.FromDays(3));
 
         var view = Succeeds(world.Enter());
@@ -213,16 +213,16 @@ public sealed class EntryTests
         var world = new SelectionWorld();
         Succeeds(world.Enter());
 
-        Fails(world.Rules.Start(), ErrorCodes.WrongStage);
-        Fails(world.Rules.SendSmsCode(), ErrorCodes.WrongStage);
-        Fails(world.Rules.ConfirmInfo("v0", world.Office), ErrorCodes.ValidationFailed);
-        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+        Fails(world.Rules.Entry.Start(), ErrorCodes.WrongStage);
+        Fails(world.Rules.Sms.SendSmsCode(), ErrorCodes.WrongStage);
+        Fails(world.Rules.Entry.ConfirmInfo("v0", world.Office), ErrorCodes.ValidationFailed);
+        var view = Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
 
         Assert.Equal(SelectionStage.ServiceInfo, view.Stage);
         Assert.Equal("v1", world.State.NoticeVersion);
         Assert.Equal(world.Time.GetUtcNow(), world.State.NoticeAcceptedAt);
-        Fails(world.Rules.ConfirmInfo("v1", world.Office), ErrorCodes.WrongStage);
-        Assert.Equal(SelectionStage.VerifyIdentity, Succeeds(world.Rules.Start()).Stage);
+        Fails(world.Rules.Entry.ConfirmInfo("v1", world.Office), ErrorCodes.WrongStage);
+        Assert.Equal(SelectionStage.VerifyIdentity, Succeeds(world.Rules.Entry.Start()).Stage);
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class EntryTests
         Succeeds(world.Enter());
         world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { DrawsPerVehicle = 3 } } };
 
-        var view = Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
+        var view = Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
 
         Assert.Equal(3, view.DrawsAllowed);
         world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { DrawsPerVehicle = 7 } } };
@@ -245,10 +245,10 @@ public sealed class EntryTests
         var world = new SelectionWorld();
         world.EnterAndVerify();
 
-        world.Rules.VehicleChanged(world.Vehicle with { OwnerIdNumber = StrangerId, OwnerPhone = "13900000009" });
+        world.Rules.Entry.VehicleChanged(world.Vehicle with { OwnerIdNumber = StrangerId, OwnerPhone = "13900000009" });
 
         Assert.Equal(SelectionStage.ServiceInfo, world.State.Stage);
-        Assert.Equal(ErrorCodes.NotOwner, world.Rules.CheckActor(world.Owner)?.Code);
-        Assert.Null(world.Rules.CheckActor(world.Owner with { IdNumber = StrangerId }));
+        Assert.Equal(ErrorCodes.NotOwner, world.Rules.Entry.CheckActor(world.Owner)?.Code);
+        Assert.Null(world.Rules.Entry.CheckActor(world.Owner with { IdNumber = StrangerId }));
     }
 }

@@ -21,8 +21,8 @@ public sealed class ExchangeDeadlineTests
         var world = new SelectionWorld();
         world.EnterAndVerify();
         var plate = (await world.DrawAsync()).Batch!.Plates[3];
-        Succeeds(await world.Rules.AddBackupAsync(plate));
-        var selected = Succeeds(await world.Rules.ConfirmAsync(plate)).Selected!;
+        Succeeds(await world.Rules.Drawing.AddBackupAsync(plate));
+        var selected = Succeeds(await world.Rules.Completion.ConfirmAsync(plate)).Selected!;
         world.Rules.TakeEvents();
         return (world, selected);
     }
@@ -78,7 +78,7 @@ public sealed class ExchangeDeadlineTests
         var (world, selected) = await ConfirmedAsync();
         world.Time.Advance(TimeSpan.FromDays(3));
 
-        var view = Succeeds(await world.Rules.ExchangeAsync("op-sjz"));
+        var view = Succeeds(await world.Rules.Completion.ExchangeAsync("op-sjz"));
 
         Assert.Equal(SelectionStage.Exchanged, view.Stage);
         Assert.Equal(world.Time.GetUtcNow(), view.Selected!.ExchangedAt);
@@ -90,7 +90,7 @@ public sealed class ExchangeDeadlineTests
 
         world.Time.SetUtcNow(Deadline.AddDays(30).AddHours(9)); // 09:00 Beijing time: the office takes entries
         Assert.False((await world.Rules.CatchUpAsync()).Changed);
-        Assert.Equal(view.Selected, Succeeds(await world.Rules.ExchangeAsync("op-sjz")).Selected);
+        Assert.Equal(view.Selected, Succeeds(await world.Rules.Completion.ExchangeAsync("op-sjz")).Selected);
         Assert.Empty(world.Rules.TakeEvents());
         Assert.Equal(SelectionStage.Exchanged, Succeeds(world.Enter()).Stage);
     }
@@ -102,7 +102,7 @@ public sealed class ExchangeDeadlineTests
         world.Time.SetUtcNow(Deadline);
         await world.Rules.CatchUpAsync();
 
-        var error = Fails(await world.Rules.ExchangeAsync("op-sjz"), ErrorCodes.WrongStage);
+        var error = Fails(await world.Rules.Completion.ExchangeAsync("op-sjz"), ErrorCodes.WrongStage);
 
         Assert.Equal(SelectionStage.Lapsed, error.Stage);
     }
@@ -114,7 +114,7 @@ public sealed class ExchangeDeadlineTests
         world.EnterAndVerify();
         var plates = (await world.DrawAsync()).Batch!.Plates;
 
-        Assert.Equal(SelectionStage.Drawing, Fails(await world.Rules.ExchangeAsync("op-sjz"), ErrorCodes.WrongStage).Stage);
+        Assert.Equal(SelectionStage.Drawing, Fails(await world.Rules.Completion.ExchangeAsync("op-sjz"), ErrorCodes.WrongStage).Stage);
         Assert.Equal(NumberState.Held, world.StateOf(plates[0]));
     }
 

@@ -71,7 +71,7 @@ internal sealed class SelectionWorld
 
     public Caller Owner => new(Applicant.Username, Role.Citizen, Applicant.OfficeCode, Applicant.IdNumber, Applicant.UserType);
 
-    public SelectionReply Enter() => Rules.Enter(Facts);
+    public SelectionReply Enter() => Rules.Entry.Enter(Facts);
 
     public EntryFacts Facts => new(Office, Vehicle, Applicant, BlacklistedUntil);
 
@@ -80,25 +80,25 @@ internal sealed class SelectionWorld
 
     public void EnterAndVerify(SelectionRules rules)
     {
-        Succeeds(rules.Enter(Facts));
-        Succeeds(rules.ConfirmInfo(Office.Notice.Version, Office));
-        Succeeds(rules.Start());
+        Succeeds(rules.Entry.Enter(Facts));
+        Succeeds(rules.Entry.ConfirmInfo(Office.Notice.Version, Office));
+        Succeeds(rules.Entry.Start());
         VerifyWithSentCode(rules);
     }
 
     public void VerifyWithSentCode(SelectionRules rules)
     {
-        Assert.NotNull(rules.SendSmsCode().Sms);
+        Assert.NotNull(rules.Sms.SendSmsCode().Sms);
         var code = rules.Mode.IsPractice ? "123456" : SentCode(rules);
         Time.Advance(TimeSpan.FromSeconds(rules.State.Rules.SmsConfirmDelaySeconds));
-        Assert.Equal(SelectionStage.Drawing, Succeeds(rules.Verify(code)).Stage);
+        Assert.Equal(SelectionStage.Drawing, Succeeds(rules.Sms.Verify(code)).Stage);
     }
 
     /// <summary>The code of the last text the rules asked to send.</summary>
     public static string SentCode(SelectionRules rules) =>
         rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Last().Code;
 
-    public async Task<SelectionView> DrawAsync(bool excludeFour = false) => Succeeds(await Rules.DrawAsync(excludeFour));
+    public async Task<SelectionView> DrawAsync(bool excludeFour = false) => Succeeds(await Rules.Drawing.DrawAsync(excludeFour));
 
     public static SelectionView Succeeds(SelectionReply reply)
     {

@@ -16,7 +16,7 @@ public sealed class SimulationRulesTests
     }
 
     private static SelectionReply Enter(SelectionWorld world, SelectionRules rules) =>
-        rules.Enter(world.Facts);
+        rules.Entry.Enter(world.Facts);
 
     [Fact]
     public async Task ASimulationWalksTheWholeFlowWithoutTouchingTheRealPool()
@@ -24,9 +24,9 @@ public sealed class SimulationRulesTests
         var (world, rules) = Simulation();
         world.EnterAndVerify(rules);
 
-        var batch = Succeeds(await rules.DrawAsync(false)).Batch!;
-        Succeeds(await rules.AddBackupAsync(batch.Plates[0]));
-        var done = Succeeds(await rules.ConfirmAsync(batch.Plates[0]));
+        var batch = Succeeds(await rules.Drawing.DrawAsync(false)).Batch!;
+        Succeeds(await rules.Drawing.AddBackupAsync(batch.Plates[0]));
+        var done = Succeeds(await rules.Completion.ConfirmAsync(batch.Plates[0]));
 
         Assert.True(done.Simulation);
         Assert.Equal(SelectionStage.Completed, done.Stage);
@@ -42,14 +42,14 @@ public sealed class SimulationRulesTests
     {
         var (world, rules) = Simulation();
         Succeeds(Enter(world, rules));
-        Succeeds(rules.ConfirmInfo("v1", world.Office));
-        Succeeds(rules.Start());
+        Succeeds(rules.Entry.ConfirmInfo("v1", world.Office));
+        Succeeds(rules.Entry.Start());
 
-        var sent = rules.SendSmsCode().Sms!;
+        var sent = rules.Sms.SendSmsCode().Sms!;
 
         Assert.True(sent.Simulated);
         Assert.Empty(rules.TakeEvents().OfType<SelectionEvent.CodeSent>());
-        Assert.Equal(SelectionStage.Drawing, Succeeds(rules.Verify("000000")).Stage);
+        Assert.Equal(SelectionStage.Drawing, Succeeds(rules.Sms.Verify("000000")).Stage);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class SimulationRulesTests
         var world = new SelectionWorld(OfficeRules.Default with { DrawsPerVehicle = 1 });
         var rules = new SelectionRules(new SelectionState(), new SyntheticPlateSource("冀A", world.Office.Publication, new CryptoRandomSource()), world.Time, SelectionMode.Practice, SystemRandomSource.Instance);
         world.EnterAndVerify(rules);
-        var batch = Succeeds(await rules.DrawAsync(false)).Batch!;
+        var batch = Succeeds(await rules.Drawing.DrawAsync(false)).Batch!;
         world.Time.Advance(TimeSpan.FromSeconds(90));
 
         await rules.CatchUpAsync();

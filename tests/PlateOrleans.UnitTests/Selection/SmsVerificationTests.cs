@@ -12,8 +12,8 @@ public sealed class SmsVerificationTests
     {
         var world = new SelectionWorld(random: random);
         Succeeds(world.Enter());
-        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
-        Succeeds(world.Rules.Start());
+        Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Entry.Start());
         return world;
     }
 
@@ -22,7 +22,7 @@ public sealed class SmsVerificationTests
     {
         var world = AtVerification();
 
-        var sent = world.Rules.SendSmsCode().Sms!;
+        var sent = world.Rules.Sms.SendSmsCode().Sms!;
         var text = world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single();
 
         Assert.Equal("138****0001", sent.SentTo);
@@ -40,7 +40,7 @@ public sealed class SmsVerificationTests
     {
         var world = AtVerification(new FixedRandom(42));
 
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
 
         Assert.Equal("000042", world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single().Code);
     }
@@ -52,10 +52,10 @@ public sealed class SmsVerificationTests
         world.Applicant = world.Applicant with { Phone = "13999999999" };
         world.Vehicle = world.Vehicle with { OwnerPhone = "13700000007" };
         Succeeds(world.Enter());
-        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
-        Succeeds(world.Rules.Start());
+        Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Entry.Start());
 
-        Assert.Equal("137****0007", world.Rules.SendSmsCode().Sms!.SentTo);
+        Assert.Equal("137****0007", world.Rules.Sms.SendSmsCode().Sms!.SentTo);
         Assert.Equal("13700000007", world.Rules.TakeEvents().OfType<SelectionEvent.CodeSent>().Single().Phone);
     }
 
@@ -65,14 +65,14 @@ public sealed class SmsVerificationTests
         var world = new SelectionWorld();
         world.Vehicle = world.Vehicle with { OwnerPhone = null };
         Succeeds(world.Enter());
-        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
-        Succeeds(world.Rules.Start());
+        Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Entry.Start());
 
-        Fails(world.Rules.SendSmsCode(), ErrorCodes.NoPhoneOnRecord);
+        Fails(world.Rules.Sms.SendSmsCode(), ErrorCodes.NoPhoneOnRecord);
         Assert.Empty(world.Rules.TakeEvents());
 
-        world.Rules.VehicleChanged(world.Vehicle with { OwnerPhone = "13700000007" });
-        Assert.Equal("137****0007", world.Rules.SendSmsCode().Sms!.SentTo);
+        world.Rules.Entry.VehicleChanged(world.Vehicle with { OwnerPhone = "13700000007" });
+        Assert.Equal("137****0007", world.Rules.Sms.SendSmsCode().Sms!.SentTo);
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class SmsVerificationTests
         var world = new SelectionWorld();
         world.Office = world.Office with { Settings = world.Office.Settings with { Rules = OfficeRules.Default with { SmsCooldownSeconds = 0 } } };
         Succeeds(world.Enter());
-        Succeeds(world.Rules.ConfirmInfo("v1", world.Office));
-        Succeeds(world.Rules.Start());
-        world.Rules.SendSmsCode();
+        Succeeds(world.Rules.Entry.ConfirmInfo("v1", world.Office));
+        Succeeds(world.Rules.Entry.Start());
+        world.Rules.Sms.SendSmsCode();
 
-        var error = Fails(world.Rules.SendSmsCode(), ErrorCodes.SmsCooldown);
+        var error = Fails(world.Rules.Sms.SendSmsCode(), ErrorCodes.SmsCooldown);
 
         Assert.Equal(OfficeRules.MinSmsCooldownSeconds, error.RetryAfterSeconds);
     }
@@ -94,60 +94,60 @@ public sealed class SmsVerificationTests
     public void ASecondCodeWithinTheCooldownIsRefusedWithTheWait()
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         world.Time.Advance(TimeSpan.FromSeconds(45));
 
-        var error = Fails(world.Rules.SendSmsCode(), ErrorCodes.SmsCooldown);
+        var error = Fails(world.Rules.Sms.SendSmsCode(), ErrorCodes.SmsCooldown);
 
         Assert.Equal(15, error.RetryAfterSeconds);
         world.Time.Advance(TimeSpan.FromSeconds(15));
-        Assert.NotNull(world.Rules.SendSmsCode().Sms);
+        Assert.NotNull(world.Rules.Sms.SendSmsCode().Sms);
     }
 
     [Fact]
     public void TheRightCodeBeforeTheConfirmCountdownEndsIsTooEarly()
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         var code = SentCode(world.Rules);
         world.Time.Advance(TimeSpan.FromSeconds(4));
 
-        Fails(world.Rules.Verify(code), ErrorCodes.SmsTooEarly);
+        Fails(world.Rules.Sms.Verify(code), ErrorCodes.SmsTooEarly);
         world.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(SelectionStage.Drawing, Succeeds(world.Rules.Verify(code)).Stage);
+        Assert.Equal(SelectionStage.Drawing, Succeeds(world.Rules.Sms.Verify(code)).Stage);
     }
 
     [Fact]
     public void WrongCodesCountDownAndThenEvenTheRightOneNeedsANewCode()
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         var code = SentCode(world.Rules);
         var wrong = code == "000000" ? "111111" : "000000";
         world.Time.Advance(TimeSpan.FromSeconds(5));
 
         for (var left = 4; left >= 0; left--)
         {
-            Assert.Equal(left, Fails(world.Rules.Verify(wrong), ErrorCodes.SmsCodeInvalid).AttemptsLeft);
+            Assert.Equal(left, Fails(world.Rules.Sms.Verify(wrong), ErrorCodes.SmsCodeInvalid).AttemptsLeft);
         }
 
-        Fails(world.Rules.Verify(code), ErrorCodes.SmsAttemptsExceeded);
+        Fails(world.Rules.Sms.Verify(code), ErrorCodes.SmsAttemptsExceeded);
         world.Time.Advance(TimeSpan.FromSeconds(60));
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         var fresh = SentCode(world.Rules);
         world.Time.Advance(TimeSpan.FromSeconds(5));
-        Succeeds(world.Rules.Verify(fresh));
+        Succeeds(world.Rules.Sms.Verify(fresh));
     }
 
     [Fact]
     public void ACodeExpiresAfterItsValidity()
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         var code = SentCode(world.Rules);
         world.Time.Advance(TimeSpan.FromMinutes(5));
 
-        Fails(world.Rules.Verify(code), ErrorCodes.SmsCodeExpired);
+        Fails(world.Rules.Sms.Verify(code), ErrorCodes.SmsCodeExpired);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class SmsVerificationTests
     {
         var world = AtVerification();
 
-        Fails(world.Rules.Verify("123456"), ErrorCodes.SmsCodeExpired);
+        Fails(world.Rules.Sms.Verify("123456"), ErrorCodes.SmsCodeExpired);
     }
 
     [Fact]
@@ -165,10 +165,10 @@ public sealed class SmsVerificationTests
         world.VerifyWithSentCode(world.Rules);
         var code = world.State.Sms;
         Succeeds(world.Enter());
-        Succeeds(world.Rules.Start());
+        Succeeds(world.Rules.Entry.Start());
 
         Assert.True(code!.Used);
-        Fails(world.Rules.Verify("123456"), ErrorCodes.SmsCodeExpired);
+        Fails(world.Rules.Sms.Verify("123456"), ErrorCodes.SmsCodeExpired);
     }
 
     [Theory]
@@ -179,9 +179,9 @@ public sealed class SmsVerificationTests
     public void ACodeIsSixDigits(string code)
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
 
-        Fails(world.Rules.Verify(code), ErrorCodes.ValidationFailed);
+        Fails(world.Rules.Sms.Verify(code), ErrorCodes.ValidationFailed);
         Assert.Equal(5, world.State.Sms!.AttemptsLeft);
     }
 
@@ -189,7 +189,7 @@ public sealed class SmsVerificationTests
     public void TheCodeIsKeptOnlyAsAHash()
     {
         var world = AtVerification();
-        world.Rules.SendSmsCode();
+        world.Rules.Sms.SendSmsCode();
         var code = SentCode(world.Rules);
 
         Assert.DoesNotContain(code, world.State.Sms!.CodeHash, StringComparison.Ordinal);

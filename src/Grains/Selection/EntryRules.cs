@@ -2,25 +2,34 @@ using PlateOrleans.Contracts;
 
 namespace PlateOrleans.Grains.Selection;
 
-/// <summary>Entering and the gates: the office, the caller, ownership, region, eligibility and the blacklist; the notice and the start.</summary>
-public sealed partial class SelectionRules
+/// <summary>
+/// Entering and the gates: the office, the caller, ownership (and a vehicle that changed hands), region, eligibility and
+/// the blacklist; the notice and the start.
+/// </summary>
+public sealed class EntryRules(SelectionContext selection)
 {
+    private SelectionState State => selection.State;
+
+    private SelectionMode Mode => selection.Mode;
+
+    private DateTimeOffset Now => selection.Now;
+
     /// <summary>The office gate: maintenance always; opening date and hours for formal selections only.</summary>
     public PlateError? CheckOffice(OfficeSnapshot office)
     {
         var error = OfficeCalendar.Gate(office, Now);
-        return !mode.KeepsOfficeHours && error?.Code != ErrorCodes.Maintenance ? null : error;
+        return !Mode.KeepsOfficeHours && error?.Code != ErrorCodes.Maintenance ? null : error;
     }
 
     /// <summary>Whether the caller may act on this selection (it must have been entered by its owner's side).</summary>
     public PlateError? CheckActor(Caller caller)
     {
-        if (state.Stage is null)
+        if (State.Stage is null)
         {
             return PlateError.NotFound("该车辆尚未进入选号，请先进入选号。");
         }
 
-        return caller.IdNumber == state.OwnerIdNumber
+        return caller.IdNumber == State.OwnerIdNumber
             ? null
             : new PlateError(ErrorCodes.NotOwner, "该车辆不属于本人或本单位。");
     }
@@ -28,12 +37,12 @@ public sealed partial class SelectionRules
     /// <summary>Whether the caller may read this selection: its owner, or an operator of its office.</summary>
     public PlateError? CheckReader(Caller caller)
     {
-        if (state.Stage is null)
+        if (State.Stage is null)
         {
             return PlateError.NotFound("该车辆尚未进入选号。");
         }
 
-        if (caller.IdNumber == state.OwnerIdNumber || caller.Oversees(state.OfficeCode))
+        if (caller.IdNumber == State.OwnerIdNumber || caller.Oversees(State.OfficeCode))
         {
             return null;
         }
@@ -70,51 +79,51 @@ public sealed partial class SelectionRules
             return rejection;
         }
 
-        Changed = true;
+        selection.MarkChanged();
 
         // Codes and messages go to the phone on the office's record, never to one typed at registration: knowing the
         // owner's ID number must not be enough to select for their vehicle.
-        state.Phone = vehicle.OwnerPhone;
-        switch (state.Stage)
+        State.Phone = vehicle.OwnerPhone;
+        switch (State.Stage)
         {
             case null:
                 Begin(vehicle, office);
                 NameApplicant(applicant);
                 break;
             case SelectionStage.ConfirmInfo:
-                state.OwnerIdNumber = vehicle.OwnerIdNumber;
+                State.OwnerIdNumber = vehicle.OwnerIdNumber;
                 NameApplicant(applicant);
                 break;
             case SelectionStage.Lapsed:
                 // The blacklist is over (or was lifted): the vehicle selects anew.
-                state.StartOver();
+                State.StartOver();
                 Begin(vehicle, office);
                 NameApplicant(applicant);
                 break;
             case SelectionStage.ServiceInfo or SelectionStage.VerifyIdentity or SelectionStage.Drawing:
-                if (state.RemainingDraws <= 0)
+                if (State.RemainingDraws <= 0)
                 {
-                    return DrawsExhausted();
+                    return selection.DrawsExhausted();
                 }
 
                 // Back to the service explanation; identity must be verified again on every entry.
-                state.Stage = SelectionStage.ServiceInfo;
+                State.Stage = SelectionStage.ServiceInfo;
                 break;
         }
 
-        return View();
+        return selection.View();
     }
 
     private void Begin(VehicleRecord vehicle, OfficeSnapshot office)
     {
-        state.Stage = SelectionStage.ConfirmInfo;
-        state.Vin = vehicle.Vin;
-        state.OfficeCode = office.Code;
-        state.PlateKind = vehicle.PlateKind;
-        state.Energy = vehicle.Energy;
-        state.OwnerIdNumber = vehicle.OwnerIdNumber;
-        state.Rules = office.Settings.Rules;
-        state.EnteredAt = Now;
+        State.Stage = SelectionStage.ConfirmInfo;
+        State.Vin = vehicle.Vin;
+        State.OfficeCode = office.Code;
+        State.PlateKind = vehicle.PlateKind;
+        State.Energy = vehicle.Energy;
+        State.OwnerIdNumber = vehicle.OwnerIdNumber;
+        State.Rules = office.Settings.Rules;
+        State.EnteredAt = Now;
     }
 
     /// <summary>
@@ -123,10 +132,10 @@ public sealed partial class SelectionRules
     /// </summary>
     private void NameApplicant(AccountRecord applicant)
     {
-        if (state.ApplicantIdNumber is null)
+        if (State.ApplicantIdNumber is null)
         {
-            state.ApplicantIdNumber = applicant.IdNumber;
-            state.ApplicantUsername = applicant.Username;
+            State.ApplicantIdNumber = applicant.IdNumber;
+            State.ApplicantUsername = applicant.Username;
         }
     }
 
@@ -157,7 +166,7 @@ public sealed partial class SelectionRules
     /// again at every step of a formal selection.
     /// </summary>
     public PlateError? CheckBlacklist(DateTimeOffset? blacklistedUntil) =>
-        mode.ChecksBlacklist && blacklistedUntil is { } until && until > Now
+        Mode.ChecksBlacklist && blacklistedUntil is { } until && until > Now
             ? new PlateError(ErrorCodes.Blacklisted, $"您因逾期未办理换牌被列入黑名单，{OfficeCalendar.LocalDate(until):yyyy-MM-dd} 前不能网上预选号牌。") { Until = until }
             : null;
 
@@ -167,15 +176,47 @@ public sealed partial class SelectionRules
             : null;
 
     /// <summary>
+    /// The vehicle changed hands (re-imported with another owner): the selection follows the vehicle. The new owner
+    /// must enter and verify their own phone; the former owner can no longer act on it.
+    /// </summary>
+    public void VehicleChanged(VehicleRecord vehicle)
+    {
+        if (State.Stage is null || (State.OwnerIdNumber == vehicle.OwnerIdNumber && State.Phone == vehicle.OwnerPhone))
+        {
+            return;
+        }
+
+        selection.MarkChanged();
+        State.Phone = vehicle.OwnerPhone;
+        if (State.OwnerIdNumber == vehicle.OwnerIdNumber)
+        {
+            return;
+        }
+
+        State.OwnerIdNumber = vehicle.OwnerIdNumber;
+        if (State.Selected is null)
+        {
+            // Nothing confirmed yet: the selection becomes the new owner's. A confirmed one stays the applicant's,
+            // whose blacklist a lapse would be.
+            (State.ApplicantUsername, State.ApplicantIdNumber) = (null, null);
+        }
+
+        if (State.InProgress)
+        {
+            State.Stage = SelectionStage.ServiceInfo;
+        }
+    }
+
+    /// <summary>
     /// Confirms the vehicle and office information and accepts the current notice. The office's rules of this moment,
     /// the ones the accepted notice describes, are the rules of this selection to its end.
     /// </summary>
     public SelectionReply ConfirmInfo(string noticeVersion, OfficeSnapshot office)
     {
         var current = office.Notice;
-        if (state.Stage != SelectionStage.ConfirmInfo)
+        if (State.Stage != SelectionStage.ConfirmInfo)
         {
-            return WrongStage("信息已确认。");
+            return selection.WrongStage("信息已确认。");
         }
 
         if (noticeVersion != current.Version)
@@ -183,24 +224,24 @@ public sealed partial class SelectionRules
             return PlateError.Validation("noticeVersion", $"须阅读并同意当前版本的业务须知（{current.Version}）。");
         }
 
-        Changed = true;
-        state.Rules = office.Settings.Rules;
-        state.NoticeVersion = noticeVersion;
-        state.NoticeAcceptedAt = Now;
-        state.Stage = SelectionStage.ServiceInfo;
-        return View();
+        selection.MarkChanged();
+        State.Rules = office.Settings.Rules;
+        State.NoticeVersion = noticeVersion;
+        State.NoticeAcceptedAt = Now;
+        State.Stage = SelectionStage.ServiceInfo;
+        return selection.View();
     }
 
     /// <summary>"Start selection" on the service explanation: on to identity verification.</summary>
     public SelectionReply Start()
     {
-        if (state.Stage != SelectionStage.ServiceInfo)
+        if (State.Stage != SelectionStage.ServiceInfo)
         {
-            return WrongStage("当前步骤不能开始选号。");
+            return selection.WrongStage("当前步骤不能开始选号。");
         }
 
-        Changed = true;
-        state.Stage = SelectionStage.VerifyIdentity;
-        return View();
+        selection.MarkChanged();
+        State.Stage = SelectionStage.VerifyIdentity;
+        return selection.View();
     }
 }

@@ -8,42 +8,49 @@ namespace PlateOrleans.Grains.Selection;
 /// day grains (<see cref="AppointmentSteps"/> books them). The selection's own appointment is
 /// <see cref="SelectedView.Appointment"/>; an <see cref="AppointmentChange"/> is stored while a change is under way.
 /// </summary>
-public sealed partial class SelectionRules
+public sealed class AppointmentRules(SelectionContext selection)
 {
     /// <summary>How long after an appointment change began the selection wakes up to finish it, should it have been cut off.</summary>
-    public static readonly TimeSpan AppointmentRepairAfter = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan RepairAfter = TimeSpan.FromMinutes(1);
 
     /// <summary>The local time of the day before the exchange deadline at which the reminder goes out.</summary>
     public static readonly TimeOnly DeadlineReminderTime = new(9, 0);
+
+    private SelectionState State => selection.State;
+
+    private SelectionMode Mode => selection.Mode;
+
+    private DateTimeOffset Now => selection.Now;
 
     /// <summary>
     /// When the applicant is reminded of the exchange deadline: at <see cref="DeadlineReminderTime"/> on the day before
     /// the last day, once; not for a selection confirmed after that moment (its confirmation already said the date).
     /// </summary>
     public DateTimeOffset? DeadlineReminderAt =>
-        state.Stage == SelectionStage.Completed && state.DeadlineReminderSentAt is null
-        && state.Selected is { ExchangeBy: { } by } selected
+        State.Stage == SelectionStage.Completed && State.DeadlineReminderSentAt is null
+        && State.Selected is { ExchangeBy: { } by } selected
         && ReminderMoment(by) is var moment && selected.ConfirmedAt < moment
             ? moment
             : null;
 
     /// <summary>When an appointment change cut off midway is finished by the selection itself.</summary>
-    public DateTimeOffset? AppointmentRepairAt => state.AppointmentChange?.At + AppointmentRepairAfter;
+    public DateTimeOffset? RepairAt => State.AppointmentChange?.At + RepairAfter;
 
     private static DateTimeOffset ReminderMoment(DateOnly exchangeBy) =>
         new DateTimeOffset(exchangeBy.AddDays(-1).ToDateTime(DeadlineReminderTime), OfficeCalendar.LocalOffset).ToUniversalTime();
 
-    /// <summary>The reminder is due: it is recorded as sent (stored before the text goes out, so it goes out once).</summary>
-    private bool RemindOfDeadline(DateTimeOffset now)
+    /// <summary>When the reminder is due, it is recorded as sent (stored before the text goes out, so it goes out once).</summary>
+    public bool RemindIfDue()
     {
+        var now = Now;
         if (DeadlineReminderAt is not { } due || due > now)
         {
             return false;
         }
 
-        Changed = true;
-        state.DeadlineReminderSentAt = now;
-        _events.Add(new SelectionEvent.DeadlineNear(now, state.Selected!, state.Phone));
+        selection.MarkChanged();
+        State.DeadlineReminderSentAt = now;
+        selection.Record(new SelectionEvent.DeadlineNear(now, State.Selected!, State.Phone));
         return true;
     }
 
@@ -71,7 +78,7 @@ public sealed partial class SelectionRules
 
         var now = Now;
         var today = OfficeCalendar.LocalDate(now);
-        var exchangeBy = state.Selected!.ExchangeBy!.Value;
+        var exchangeBy = State.Selected!.ExchangeBy!.Value;
         if (date < today || date > exchangeBy)
         {
             return PlateError.Validation("date", $"预约日期须在 {today:yyyy-MM-dd} 至换牌期限 {exchangeBy:yyyy-MM-dd} 之间。");
@@ -83,7 +90,7 @@ public sealed partial class SelectionRules
         }
 
         var target = new AppointmentView(locationId, location.Name, date, slot);
-        if (state.Selected.Appointment is { } current && !IsSamePlace(current, target) && Locked(current) is { } locked)
+        if (State.Selected.Appointment is { } current && !IsSamePlace(current, target) && Locked(current) is { } locked)
         {
             return locked;
         }
@@ -99,47 +106,47 @@ public sealed partial class SelectionRules
             return wrongStage;
         }
 
-        return state.Selected!.Appointment is { } current
+        return State.Selected!.Appointment is { } current
             ? Locked(current)
             : PlateError.NotFound("尚未预约换牌时间和地点。");
     }
 
     /// <summary>Whether the selection's appointment already is this place (a repeated booking changes nothing).</summary>
-    public bool HasAppointment(AppointmentView place) => state.Selected?.Appointment is { } current && IsSamePlace(current, place);
+    public bool HasAppointment(AppointmentView place) => State.Selected?.Appointment is { } current && IsSamePlace(current, place);
 
     /// <summary>Starts a change to <paramref name="target"/> (null: cancel); it must be stored before any day changes.</summary>
     public AppointmentChange BeginAppointmentChange(AppointmentView? target)
     {
-        var change = new AppointmentChange(target, state.Selected!.Appointment, Now);
-        Changed = true;
-        state.AppointmentChange = change;
+        var change = new AppointmentChange(target, State.Selected!.Appointment, Now);
+        selection.MarkChanged();
+        State.AppointmentChange = change;
         return change;
     }
 
     /// <summary>The change did not happen (the slot was full, say): the appointment stays what it was.</summary>
     public void AbandonAppointmentChange()
     {
-        Changed = true;
-        state.AppointmentChange = null;
+        selection.MarkChanged();
+        State.AppointmentChange = null;
     }
 
     /// <summary>The change happened: <paramref name="booked"/> (null: none) is the selection's appointment, and the applicant is told.</summary>
     public void CompleteAppointmentChange(AppointmentView? booked)
     {
-        var previous = state.AppointmentChange?.Previous ?? state.Selected!.Appointment;
-        Changed = true;
-        state.AppointmentChange = null;
-        state.Selected = state.Selected! with { Appointment = booked };
+        var previous = State.AppointmentChange?.Previous ?? State.Selected!.Appointment;
+        selection.MarkChanged();
+        State.AppointmentChange = null;
+        State.Selected = State.Selected! with { Appointment = booked };
         if (booked != previous)
         {
-            _events.Add(new SelectionEvent.AppointmentChanged(Now, state.Selected.Plate, booked, previous, state.Phone));
+            selection.Record(new SelectionEvent.AppointmentChanged(Now, State.Selected.Plate, booked, previous, State.Phone));
         }
     }
 
     private PlateError? AppointmentStage() =>
-        mode.IssuesVoucher && state.Stage == SelectionStage.Completed && state.Selected is { ExchangeBy: not null }
+        Mode.IssuesVoucher && State.Stage == SelectionStage.Completed && State.Selected is { ExchangeBy: not null }
             ? null
-            : WrongStage("只有已完成预选、尚未换牌的号牌可以预约换牌。");
+            : selection.WrongStage("只有已完成预选、尚未换牌的号牌可以预约换牌。");
 
     /// <summary>From the day before the booked date on, a booking neither moves nor is cancelled.</summary>
     private PlateError? Locked(AppointmentView current) =>
