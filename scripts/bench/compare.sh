@@ -8,6 +8,9 @@
 # applicants, 64 at a time, each 5 x (draw, backup), then a confirmation). The opening-day surge:
 #   scripts/bench/compare.sh --targets "orleans-sqlite orleans-pg" -- --applicants 20000 --seconds 60 --arrival spike
 #
+# Targets: baseline, orleans-pg, orleans-sqlite, and orleans-memory (the in-memory provider of development and tests:
+# the same request path with nothing stored, to tell storage's share from the rest).
+#
 # SERVER_ENV="NAME=value ..." adds settings to the PlateOrleans server's environment only (runtime knobs compared side by
 # side, e.g. SERVER_ENV="DOTNET_gcServer=0").
 #
@@ -48,8 +51,8 @@ limits=(Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimit
 port=5090
 echo "load tool: ${extra[*]}" >"$out/summary.md"
 echo "" >>"$out/summary.md"
-echo "| target | finished | finished per second | draw p99 ms | backup p99 ms | confirmation p99 ms | highest p99 ms (endpoint) | 5xx | server CPU ms/request | outcome |" >>"$out/summary.md"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |" >>"$out/summary.md"
+echo "| target | finished | finished per second | draw p99 ms | backup p99 ms | confirmation p99 ms | highest p99 ms (endpoint) | 5xx | server CPU ms/request | load tool CPU ms/request | outcome |" >>"$out/summary.md"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |" >>"$out/summary.md"
 for target in $targets; do
   case "$target" in
     baseline)
@@ -57,9 +60,11 @@ for target in $targets; do
         ConnectionStrings__Baseline="$pg;Database=baseline" Admin__Username=admin Admin__Password=Admin-Passw0rd \
         Jwt__SigningKey=baseline-bench-signing-key-0123456789abcdef dotnet bin/Release/net10.0/PlateOrleans.Baseline.dll) \
         >"$out/$target.server.log" 2>&1 & ;;
-    orleans-pg|orleans-sqlite)
+    orleans-pg|orleans-sqlite|orleans-memory)
       provider=PostgreSql cs="$pg;Database=orleans"
       [ "$target" = orleans-sqlite ] && provider=Sqlite cs="Data Source=$work/plates.db"
+      # Nothing stored: the request path without storage, an upper bound to read the others against (not a product mode).
+      [ "$target" = orleans-memory ] && provider=Memory cs=""
       # shellcheck disable=SC2086
       (cd src/Api && exec env "${limits[@]}" ${SERVER_ENV:-} ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
         Storage__Provider=$provider Storage__ConnectionString="$cs" dotnet bin/Release/net10.0/PlateOrleans.Api.dll) \
@@ -79,7 +84,7 @@ path, target, status = sys.argv[1:]
 try:
     r = json.load(open(path))
 except Exception as e:
-    print(f"| {target} | - | - | - | - | - | - | - | - | no report ({e}) |"); sys.exit()
+    print(f"| {target} | - | - | - | - | - | - | - | - | - | no report ({e}) |"); sys.exit()
 def find(o, key):
     if isinstance(o, dict):
         if key in o: return o[key]
@@ -93,6 +98,8 @@ def find(o, key):
 fps = round(find(r, "finishedPerSecond") or 0, 1)
 cpu = r.get("serverCpu") or {}
 cpu_ms = round(cpu.get("msPerRequest", 0), 3) if cpu else "-"
+own = r.get("loadToolCpu") or {}
+own_ms = round(own.get("msPerRequest", 0), 3) if own else "-"
 eps = {e.get("endpoint", e.get("name", "")): e for e in (find(r, "endpoints") or [])}
 def p99(part):
     for name, e in eps.items():
@@ -100,7 +107,7 @@ def p99(part):
     return "-"
 worst = max(eps.items(), key=lambda kv: kv[1].get("p99Ms", 0)) if eps else ("-", {})
 print(f"| {target} | {find(r, 'finished')} of {find(r, 'applicants')} | {fps} | {p99('/draws')} | {p99('/backups')} | {p99('/confirmation')} "
-      f"| {round(worst[1].get('p99Ms', 0), 1)} ({worst[0]}) | {find(r, 'serverErrors')} | {cpu_ms} | {'passed' if status == '0' else 'exit ' + status} |")
+      f"| {round(worst[1].get('p99Ms', 0), 1)} ({worst[0]}) | {find(r, 'serverErrors')} | {cpu_ms} | {own_ms} | {'passed' if status == '0' else 'exit ' + status} |")
 PY
 done
 cat "$out/summary.md"; cat "$out/memory.txt"

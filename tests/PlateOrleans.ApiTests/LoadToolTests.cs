@@ -46,9 +46,16 @@ public sealed class LoadToolTests(ApiFactory factory)
         var series = Assert.Single(invariants.Pool);
         Assert.Equal((Preparation.Blocks.Length * 10_000L, (long)Applicants, 0L), (series.Total, series.Reserved, series.Held));
 
-        var report = new RunReport(options, DateTimeOffset.UtcNow, result, timeline, invariants, 0, 0);
+        var report = new RunReport(options, DateTimeOffset.UtcNow, result, timeline, invariants, 0, 0)
+        {
+            ServerCpu = new ProcessCpu(1.5, 3, 600),
+            LoadToolCpu = new ProcessCpu(0.3, 3, 600),
+        };
         Assert.True(report.Passed, string.Join("; ", report.Problems));
-        Assert.Contains("| `POST /selections/{vin}/confirmation` | 40 | 0 |", report.ToMarkdown());
+        var markdown = report.ToMarkdown();
+        Assert.Contains("| `POST /selections/{vin}/confirmation` | 40 | 0 |", markdown);
+        Assert.Contains("- the server's CPU during the run: 1.5 s, 2.500 ms per request, 0.50 cores on average", markdown);
+        Assert.Contains("- the load tool's own CPU during the run: 0.3 s, 0.500 ms per request, 0.10 cores on average", markdown);
     }
 
     [Fact]
@@ -94,7 +101,7 @@ public sealed class LoadToolTests(ApiFactory factory)
     public void TheServersCpuTimeIsReadFromProcAndGrowsWithWork()
     {
         var pid = Environment.ProcessId;
-        var before = ServerCpu.Read(pid);
+        var before = ProcessCpu.Read(pid);
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         var used = self.TotalProcessorTime;
         var spin = System.Diagnostics.Stopwatch.StartNew();
@@ -103,11 +110,11 @@ public sealed class LoadToolTests(ApiFactory factory)
             _ = Math.Sqrt(spin.ElapsedTicks);
         }
 
-        var after = ServerCpu.Read(pid);
+        var after = ProcessCpu.Read(pid);
         Assert.NotNull(before);
         Assert.True(after - before >= 0.2, $"{before} s then {after} s");
-        Assert.Null(ServerCpu.Read(int.MaxValue));
-        var cpu = new ServerCpu(Seconds: 2, WallSeconds: 4, Requests: 1000);
+        Assert.Null(ProcessCpu.Read(int.MaxValue));
+        var cpu = new ProcessCpu(Seconds: 2, WallSeconds: 4, Requests: 1000);
         Assert.Equal((2.0, 0.5), (cpu.MillisecondsPerRequest, cpu.Cores));
 
         static System.Diagnostics.Process Refreshed(System.Diagnostics.Process process)

@@ -56,7 +56,8 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         var startedAt = DateTimeOffset.UtcNow;
-        var cpuBefore = options.ServerPid is { } pid ? ServerCpu.Read(pid) : null;
+        var cpuBefore = options.ServerPid is { } pid ? ProcessCpu.Read(pid) : null;
+        var ownCpuBefore = ProcessCpu.Read(Environment.ProcessId);
         var (result, timeline) = await RunAsync(new LoadApi(http, options.BusyRetries), options.Scenario.ToString().ToLowerInvariant(), options, applicants);
         foreach (var (vin, plate) in result.Confirmed)
         {
@@ -73,11 +74,14 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             invariants = new InvariantReport(0, confirmed.Count, [], [$"could not be read: {e.Message}"]);
         }
 
-        var cpuAfter = options.ServerPid is { } server ? ServerCpu.Read(server) : null;
-        var cpu = cpuBefore is { } before && cpuAfter is { } after
-            ? new ServerCpu(after - before, result.Duration.TotalSeconds, result.Endpoints.Sum(e => (long)e.Count))
-            : null;
-        var report = new RunReport(options, startedAt, result, timeline, invariants, setup.Metrics.SmsTooEarly, setup.Metrics.SmsTooEarlyAccepted) { ServerCpu = cpu };
+        var ownCpuAfter = ProcessCpu.Read(Environment.ProcessId);
+        var cpuAfter = options.ServerPid is { } server ? ProcessCpu.Read(server) : null;
+        var requests = result.Endpoints.Sum(e => (long)e.Count);
+        var report = new RunReport(options, startedAt, result, timeline, invariants, setup.Metrics.SmsTooEarly, setup.Metrics.SmsTooEarlyAccepted)
+        {
+            ServerCpu = ProcessCpu.Between(cpuBefore, cpuAfter, result.Duration, requests),
+            LoadToolCpu = ProcessCpu.Between(ownCpuBefore, ownCpuAfter, result.Duration, requests),
+        };
         output.WriteLine();
         output.Write(report.ToMarkdown());
         if (options.ReportPrefix is { } prefix)

@@ -54,7 +54,10 @@ public sealed record RunReport(
     public bool Passed => Problems.Count == 0;
 
     /// <summary>The server's CPU time during the run, when the tool was told its process (<c>--server-pid</c>).</summary>
-    public ServerCpu? ServerCpu { get; init; }
+    public ProcessCpu? ServerCpu { get; init; }
+
+    /// <summary>The load tool's own CPU during the run (it shares the machine when the server runs beside it).</summary>
+    public ProcessCpu? LoadToolCpu { get; init; }
 
     public static string Machine =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
@@ -105,6 +108,11 @@ public sealed record RunReport(
         if (ServerCpu is { } cpu)
         {
             Line(md, Invariant($"- the server's CPU during the run: {cpu.Seconds:0.0} s, {cpu.MillisecondsPerRequest:0.000} ms per request, {cpu.Cores:0.00} cores on average"));
+        }
+
+        if (LoadToolCpu is { } own)
+        {
+            Line(md, Invariant($"- the load tool's own CPU during the run: {own.Seconds:0.0} s, {own.MillisecondsPerRequest:0.000} ms per request, {own.Cores:0.00} cores on average"));
         }
 
         Line(md, Invariant($"- verifications sent at or after `confirmEnabledAt` and answered `sms_too_early` (the server's bug): {r.SmsTooEarly} in the run ({r.SmsTooEarlyAccepted} accepted on one retry 250 ms later), {PreparationSmsTooEarly} while preparing ({PreparationSmsTooEarlyAccepted} accepted on the retry)"));
@@ -186,6 +194,7 @@ public sealed record RunReport(
             finishedPerSecond = Result.FinishedPerSecond,
             serverErrors = Result.ServerErrors,
             serverCpu = ServerCpu is { } c ? new { seconds = c.Seconds, msPerRequest = c.MillisecondsPerRequest, cores = c.Cores, requests = c.Requests } : null,
+            loadToolCpu = LoadToolCpu is { } l ? new { seconds = l.Seconds, msPerRequest = l.MillisecondsPerRequest, cores = l.Cores, requests = l.Requests } : null,
             smsTooEarly = new { run = Result.SmsTooEarly, runAcceptedOnRetry = Result.SmsTooEarlyAccepted, preparation = PreparationSmsTooEarly, preparationAcceptedOnRetry = PreparationSmsTooEarlyAccepted },
             endpoints = Result.Endpoints.Select(e => new
             {

@@ -4,19 +4,24 @@ using System.Runtime.InteropServices;
 namespace PlateOrleans.LoadTest;
 
 /// <summary>
-/// The CPU time the server process spent during the measured run, read from Linux's <c>/proc/PID/stat</c> when the
-/// server runs on this machine (<c>--server-pid</c>). CPU per request moves far less between runs on a shared machine
-/// than throughput does, so it is what a change to a request's path is judged by.
+/// The CPU time a process spent during the measured run, read from Linux's <c>/proc/PID/stat</c>: the server's, when it
+/// runs on this machine (<c>--server-pid</c>), and the load tool's own. CPU per request moves far less between runs on a
+/// shared machine than throughput does, so it is what a change to a request's path is judged by; the load tool's share
+/// says how much of the machine the client itself took from the server.
 /// </summary>
-/// <param name="Seconds">User and system CPU time of the server during the run.</param>
+/// <param name="Seconds">User and system CPU time of the process during the run.</param>
 /// <param name="WallSeconds">How long the run took.</param>
 /// <param name="Requests">The requests the run sent.</param>
-public sealed record ServerCpu(double Seconds, double WallSeconds, long Requests)
+public sealed record ProcessCpu(double Seconds, double WallSeconds, long Requests)
 {
     public double MillisecondsPerRequest => Requests > 0 ? Seconds * 1000 / Requests : 0;
 
-    /// <summary>How many cores the server kept busy on average.</summary>
+    /// <summary>How many cores the process kept busy on average.</summary>
     public double Cores => WallSeconds > 0 ? Seconds / WallSeconds : 0;
+
+    /// <summary>The CPU spent between two readings over a run of <paramref name="duration"/>, or null if either is missing.</summary>
+    public static ProcessCpu? Between(double? before, double? after, TimeSpan duration, long requests) =>
+        before is { } b && after is { } a ? new ProcessCpu(a - b, duration.TotalSeconds, requests) : null;
 
     /// <summary>The process's CPU time so far (user and system), or null when it cannot be read.</summary>
     public static double? Read(int pid)
