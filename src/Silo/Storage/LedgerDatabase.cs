@@ -70,8 +70,8 @@ public abstract class LedgerDatabase : IAsyncDisposable
     /// <summary>Makes <paramref name="command"/> select the live rows holding any of the entries' VINs or plates.</summary>
     internal abstract void SelectLiveRows(DbCommand command, string columns, IReadOnlyList<LedgerEntry> entries);
 
-    /// <summary>Makes <paramref name="command"/> insert the events, in order.</summary>
-    internal abstract void InsertAuditEvents(DbCommand command, IReadOnlyList<AuditEvent> events);
+    /// <summary>Inserts the events, in order, within <paramref name="transaction"/> when there is one.</summary>
+    internal abstract Task InsertAuditEventsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<AuditEvent> events);
 
     /// <summary>A point in time as this database stores it (always UTC).</summary>
     internal abstract object ToDbTime(DateTimeOffset time);

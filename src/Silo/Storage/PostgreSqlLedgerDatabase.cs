@@ -47,8 +47,11 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
         command.AddParameter("plates", entries.Select(e => e.Plate).ToArray());
     }
 
-    internal override void InsertAuditEvents(DbCommand command, IReadOnlyList<AuditEvent> events)
+    /// <summary>One statement for the whole batch (one round trip), atomic on its own.</summary>
+    internal override async Task InsertAuditEventsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<AuditEvent> events)
     {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO plate_audit (at, kind, vin, office_code, actor, plates, detail)
             SELECT e.at, e.kind, e.vin, e.office_code, e.actor, e.plates, e.detail
@@ -63,6 +66,7 @@ internal sealed class PostgreSqlLedgerDatabase : LedgerDatabase
         command.AddParameter("actor", events.Select(e => e.Actor).ToArray());
         command.AddParameter("plates", events.Select(e => SqlAuditTrail.PlatesToJson(e.Plates)).ToArray());
         command.AddParameter("detail", events.Select(e => e.Detail).ToArray());
+        await command.ExecuteNonQueryAsync();
     }
 
     internal override object ToDbTime(DateTimeOffset time) => time.ToUniversalTime();

@@ -120,11 +120,7 @@ public sealed class SqlAuditTrail : IAuditTrail, IAsyncDisposable
     private Task<IReadOnlyList<Appended>> AppendBatchAsync(IReadOnlyList<AuditEvent> events) =>
         _database.RunWriteAsync<IReadOnlyList<Appended>>(async (connection, transaction) =>
         {
-            // One statement is atomic on its own: no transaction of its own needed.
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            _database.InsertAuditEvents(command, events);
-            await command.ExecuteNonQueryAsync();
+            await _database.InsertAuditEventsAsync(connection, transaction, events);
             return new Appended[events.Count];
         }, CancellationToken.None);
 
