@@ -226,6 +226,19 @@ public sealed class IdentityTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
         await Expect(HttpStatusCode.OK, second.Client.PostAsync(SelectionPath(vin), null));
     }
 
+    private async Task<List<JsonElement>> UsersAsync(string query, Func<JsonElement, bool>? where = null)
+    {
+        var users = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
+        return [.. users.EnumerateArray().Where(where ?? (_ => true))];
+    }
+}
+
+/// <summary>
+/// The sign-in throttle over HTTP, on a clock that stands still: the waits it hands out (1 s after the third failure) must
+/// not lapse between the requests of the test, however slow the machine running it.
+/// </summary>
+public sealed class SignInFloodTests(FakeClockApiFactory factory) : ApiTest<FakeClockApiFactory>(factory), IClassFixture<FakeClockApiFactory>
+{
     [Fact]
     public async Task ASignInFloodAgainstOneAccountIsMadeToWaitBeforeAnyPasswordIsChecked()
     {
@@ -246,11 +259,5 @@ public sealed class IdentityTests(ApiFactory factory) : ApiTest<ApiFactory>(fact
         // Even the right password waits now, from this address; it was never checked, so it cannot be confirmed by timing.
         await ExpectProblem(HttpStatusCode.TooManyRequests, "rate_limited", anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username = citizen.Username, password = "Passw0rd!" }));
         await Expect(HttpStatusCode.OK, citizen.Client.GetAsync("/api/v1/me"));
-    }
-
-    private async Task<List<JsonElement>> UsersAsync(string query, Func<JsonElement, bool>? where = null)
-    {
-        var users = await Expect(HttpStatusCode.OK, (await Api.AdminAsync()).GetAsync($"/api/v1/admin/users?{query}"));
-        return [.. users.EnumerateArray().Where(where ?? (_ => true))];
     }
 }
