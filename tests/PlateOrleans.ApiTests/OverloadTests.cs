@@ -1,3 +1,7 @@
+using System.Net;
+using System.Text;
+using System.Net.Http.Headers;
+
 namespace PlateOrleans.ApiTests;
 
 /// <summary>The API with room for one step of a formal selection at a time.</summary>
@@ -16,37 +20,95 @@ public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneW
     public async Task StepsBeyondTheConcurrentWritesAreRefusedAtOnceAndChangeNothing()
     {
         var office = await Api.CreateOfficeAsync();
-        // One at a time while preparing: here, two steps at once are already one too many.
         var applicants = new List<(Citizen citizen, string vin)>();
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < 11; i++)
         {
             var (citizen, vin) = await Api.ApplicantAsync(office);
             await Api.WalkToDrawingAsync(citizen, vin);
             applicants.Add((citizen, vin));
         }
 
-        using var start = new SemaphoreSlim(0);
-        var draws = applicants.Select(async a =>
-        {
-            await start.WaitAsync();
-            return (a.citizen, a.vin, answer: await a.citizen.Client.PostAsJsonAsync(SelectionPath(a.vin, "draws"), new { excludeFour = false }));
-        }).ToList();
-        start.Release(applicants.Count);
-        var answers = await Task.WhenAll(draws);
+        // The first applicant's draw takes the one place and keeps it while its body is on the way.
+        var (holder, holderVin) = applicants[0];
+        var (held, heldBody) = await HoldTheOnePlaceAsync(holder.Client, SelectionPath(holderVin, "draws"));
 
-        var refused = answers.Where(a => a.answer.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
-        Assert.NotEmpty(refused);
-        Assert.All(answers, a => Assert.Contains(a.answer.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.ServiceUnavailable }));
-        foreach (var (citizen, vin, answer) in refused)
+        var others = applicants.Skip(1).ToList();
+        var answers = await Task.WhenAll(others.Select(a => a.citizen.Client.PostAsJsonAsync(SelectionPath(a.vin, "draws"), new { excludeFour = false })));
+        foreach (var ((citizen, vin), answer) in others.Zip(answers))
         {
-            Assert.Equal("1", answer.Headers.RetryAfter?.ToString());
             await ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable", Task.FromResult(answer));
+            Assert.Equal("1", answer.Headers.RetryAfter?.ToString());
             Assert.Equal(5, (await ViewAsync(citizen, vin)).GetProperty("remainingDraws").GetInt32());
         }
 
-        // Reads are not limited, and a refused step succeeds when retried.
-        var (first, firstVin, _) = refused[0];
-        await Expect(HttpStatusCode.OK, first.Client.GetAsync("/api/v1/me"));
+        // Reads are not limited while the place is taken.
+        await Expect(HttpStatusCode.OK, others[0].citizen.Client.GetAsync("/api/v1/me"));
+
+        // The step that held the place goes through, and a refused step succeeds when retried.
+        heldBody.Release();
+        Assert.Equal(4, (await Expect(HttpStatusCode.Created, held)).GetProperty("remainingDraws").GetInt32());
+        var (first, firstVin) = others[0];
         Assert.Equal(4, (await Expect(HttpStatusCode.Created, first.Client.PostAsJsonAsync(SelectionPath(firstVin, "draws"), new { excludeFour = false }))).GetProperty("remainingDraws").GetInt32());
+    }
+
+    /// <summary>
+    /// Sends a draw whose body stays on the way until released, and waits until it has the one place: a write that would
+    /// change nothing (a malformed VIN, answered 400 when it gets the place) is then refused with 503. Such a probe can
+    /// take the place first and the draw be refused; the draw is then sent again.
+    /// </summary>
+    private async Task<(Task<HttpResponseMessage> Held, HeldBody Body)> HoldTheOnePlaceAsync(HttpClient client, string path)
+    {
+        // The server's own client: the factory's default one reads a request's whole body before sending it, to follow redirects.
+        var streaming = Factory.Server.CreateClient();
+        streaming.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+        var body = new HeldBody("""{"excludeFour":false}""");
+        var held = streaming.PostAsync(path, body);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(30); waited += TimeSpan.FromMilliseconds(20))
+        {
+            var probe = await client.PostAsJsonAsync(SelectionPath("not-a-vin", "draws"), new { excludeFour = false });
+            if (probe.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                return (held, body);
+            }
+
+            Assert.Equal(HttpStatusCode.BadRequest, probe.StatusCode);
+            if (held.IsCompleted)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await held).StatusCode);
+                body = new HeldBody("""{"excludeFour":false}""");
+                held = streaming.PostAsync(path, body);
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The held draw never took the one place of the concurrent writes.");
+    }
+
+    /// <summary>A JSON body sent only once released: its request keeps its place among the writes meanwhile.</summary>
+    private sealed class HeldBody : HttpContent
+    {
+        private readonly byte[] _json;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public HeldBody(string json)
+        {
+            _json = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await _released.Task;
+            await stream.WriteAsync(_json);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _json.Length;
+            return true;
+        }
     }
 }
