@@ -42,9 +42,7 @@ public sealed partial class ApiDriver(WebApplicationFactory<Program> factory)
 
     public async Task<HttpClient> SignInAsync(string username, string password)
     {
-        var response = await Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var token = (await Expect(HttpStatusCode.OK, Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { username, password }))).GetProperty("accessToken").GetString();
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;

@@ -12,9 +12,10 @@ namespace PlateOrleans.Api.Http;
 /// <summary>
 /// Turns what escaped a handler into problem details: a request the framework could not read is the client's
 /// <c>validation_failed</c>; a dependency that does not answer (database, silo) is <c>unavailable</c> (503, retry);
-/// anything else is a bug, logged, and answered without a stack trace.
+/// anything else is a bug, logged, and answered without a stack trace (in Development, where the tests run, with the
+/// exception's type and message, so that a failure seen only on a CI machine names its cause).
 /// </summary>
-public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger, IHostEnvironment environment) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -38,6 +39,10 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         {
             logger.LogError(exception, "Unhandled error for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             problem = Problems.Create(Problems.InternalError, "服务器内部错误。");
+            if (environment.IsDevelopment())
+            {
+                problem.Extensions["exception"] = $"{exception.GetType().FullName}: {exception.Message}";
+            }
         }
 
         await Problems.Write(httpContext, problem);
