@@ -215,7 +215,8 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
         Assert.Equal(1, await TestDatabases.CountAsync(storage, $"SELECT count(*) FROM hot_grain_state WHERE state_name = '{State}'"));
     }
 
-    private static async Task<(IHost Host, StorageOptions Storage, GroupCommitGrainStorage Provider)> StartAsync(Engine engine, string name)
+    /// <summary>A standalone silo on a new database, and its group-committing storage.</summary>
+    internal static async Task<(IHost Host, StorageOptions Storage, GroupCommitGrainStorage Provider)> StartAsync(Engine engine, string name)
     {
         var storage = await TestDatabases.CreateAsync(engine, name);
         var host = await TestSilos.StartStandaloneAsync(storage, $"{name}-{Guid.NewGuid():N}");
@@ -223,7 +224,7 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
         return (host, storage, provider);
     }
 
-    private static GrainId Id(string key) => GrainId.Create("dbtest", key);
+    internal static GrainId Id(string key) => GrainId.Create("dbtest", key);
 
     private static async Task<GrainState<TestState>> ReadAsync(IGrainStorage provider, GrainId id)
     {

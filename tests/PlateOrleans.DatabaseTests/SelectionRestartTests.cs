@@ -11,7 +11,8 @@ namespace PlateOrleans.DatabaseTests;
 
 /// <summary>
 /// The standalone silo on its default SQLite storage, killed for real (no deactivation, no shutdown) after every step
-/// of a selection that answered: each time it comes back at exactly that step.
+/// of a selection that answered: each time it comes back at exactly that step, and a step's answer kept for its
+/// Idempotency-Key is replayed after the kills.
 /// </summary>
 public sealed class SelectionRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -47,8 +48,10 @@ public sealed class SelectionRestartTests(ITestOutputHelper output) : IAsyncLife
         var verified = Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Verify(Regex.Match(text, "[0-9]{6}").Value), null));
         await KillRestartAndExpectAsync(storage, vin, caller, verified, SelectionStage.Drawing);
 
-        var drawn = Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Draw(false), null));
+        // With an Idempotency-Key: its answer is kept apart from the state, and replayed after the kill.
+        var drawn = Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Draw(false), "the-first-draw"));
         await KillRestartAndExpectAsync(storage, vin, caller, drawn, SelectionStage.Drawing);
+        Assert.Equal(Essentials(drawn), Essentials(Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Draw(false), "the-first-draw"))));
         var plate = drawn.Batch!.Plates[0];
 
         var backedUp = Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.AddBackup(plate), null));
@@ -56,6 +59,9 @@ public sealed class SelectionRestartTests(ITestOutputHelper output) : IAsyncLife
 
         var confirmed = Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Confirm(plate), null));
         await KillRestartAndExpectAsync(storage, vin, caller, confirmed, SelectionStage.Completed);
+        // The draw's retry still gets the first answer, and costs nothing.
+        Assert.Equal(Essentials(drawn), Essentials(Ok(await Selection(vin).ExecuteAsync(caller, new SelectionCommand.Draw(false), "the-first-draw"))));
+        Assert.Equal(Essentials(confirmed), Essentials(Ok(await Selection(vin).ReadAsync(caller))));
         output.WriteLine($"8 steps, 8 kills and restarts: {watch.Elapsed.TotalSeconds:F1} s");
     }
 

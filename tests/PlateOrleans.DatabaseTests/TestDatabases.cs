@@ -66,6 +66,15 @@ public static class TestDatabases
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The first column of the first row, as the database gives it.</summary>
+    public static async Task<T> ScalarAsync<T>(StorageOptions options, string sql)
+    {
+        await using var connection = await OpenAsync(options);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Assert.IsType<T>(await command.ExecuteScalarAsync());
+    }
+
     public static async Task ExecuteAsync(StorageOptions options, string sql)
     {
         await using var connection = await OpenAsync(options);

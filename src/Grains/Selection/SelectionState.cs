@@ -4,7 +4,7 @@ namespace PlateOrleans.Grains.Selection;
 
 /// <summary>The persisted state of one vehicle's selection (or of a simulation, kept in memory only).</summary>
 [GenerateSerializer, Alias("SelectionState")]
-public sealed class SelectionState
+public sealed class SelectionState : IKeepsReplies
 {
     /// <summary>Null until the vehicle first enters.</summary>
     [Id(0)] public SelectionStage? Stage { get; set; }

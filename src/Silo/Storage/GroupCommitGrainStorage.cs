@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -6,6 +7,7 @@ using Orleans.Providers;
 using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using PlateOrleans.Grains.Selection;
 
 namespace PlateOrleans.Silo.Storage;
 
@@ -18,6 +20,11 @@ namespace PlateOrleans.Silo.Storage;
 /// default provider's are.
 /// </summary>
 /// <remarks>
+/// A state that keeps answers for replay (<see cref="IKeepsReplies"/>) is serialized without them: they go in rows of
+/// their own beside it, only the new ones with each write, in the same transaction (a state row of a few hundred bytes
+/// and one reply row per step, instead of the whole ~6 KB state rewritten each time). A read puts them back. The
+/// provider remembers, per state object, which replies the store holds, to send only the differences.
+///
 /// Before this provider, selections were kept by the default provider in <c>orleans_grain_state</c>. A state not yet in
 /// this provider's table is read from there (<paramref name="earlier"/>) as if never written here: its first write
 /// moves it over, and the earlier row is left as it was.
@@ -29,6 +36,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     private readonly IGrainStorageSerializer _serializer;
     private readonly IActivatorProvider _activators;
     private readonly IGrainStorage? _earlier;
+
+    /// <summary>Per state object read or written here: the replies the store holds for it, by key.</summary>
+    private readonly ConditionalWeakTable<IKeepsReplies, Dictionary<string, DateTimeOffset>> _storedReplies = new();
 
     internal GroupCommitGrainStorage(
         string name, GroupCommitStore store, IGrainStorageSerializer serializer, IActivatorProvider activators, IGrainStorage? earlier)
@@ -75,19 +85,52 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
         grainState.State = stored?.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : CreateInstance<T>();
+        if (grainState.State is IKeepsReplies keeps && stored is not null)
+        {
+            PutBackReplies(keeps, stored.Replies);
+        }
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var payload = _serializer.Serialize(grainState.State).ToArray();
-        grainState.ETag = await CommitAsync(stateName, grainId, payload, grainState.ETag);
+        if (grainState.State is not IKeepsReplies keeps)
+        {
+            var payload = _serializer.Serialize(grainState.State).ToArray();
+            grainState.ETag = await CommitAsync(new StateWrite(stateName, grainId.ToString(), payload, Expected(stateName, grainId, grainState.ETag)), stateName, grainId, grainState.ETag);
+            grainState.RecordExists = true;
+            return;
+        }
+
+        // Serialized without its replies; those the store lacks (or holds older) are added, those it no longer needs dropped.
+        var replies = keeps.Replies;
+        byte[] state;
+        keeps.Replies = [];
+        try
+        {
+            state = _serializer.Serialize(grainState.State).ToArray();
+        }
+        finally
+        {
+            keeps.Replies = replies;
+        }
+
+        var stored = _storedReplies.TryGetValue(keeps, out var held) ? held : [];
+        var write = new StateWrite(stateName, grainId.ToString(), state, Expected(stateName, grainId, grainState.ETag))
+        {
+            AddedReplies = [.. replies
+                .Where(r => !stored.TryGetValue(r.Key, out var at) || at != r.StoredAt)
+                .Select(r => new KeptReply(r.Key, _serializer.Serialize(r).ToArray()))],
+            DroppedReplies = [.. stored.Keys.Where(key => !replies.Exists(r => r.Key == key))],
+        };
+        grainState.ETag = await CommitAsync(write, stateName, grainId, grainState.ETag);
         grainState.RecordExists = true;
+        _storedReplies.AddOrUpdate(keeps, replies.ToDictionary(r => r.Key, r => r.StoredAt));
     }
 
     /// <summary>Keeps the row with no payload and a new version, so that a writer holding an older version still conflicts.</summary>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        grainState.ETag = await CommitAsync(stateName, grainId, null, grainState.ETag);
+        grainState.ETag = await CommitAsync(new StateWrite(stateName, grainId.ToString(), null, Expected(stateName, grainId, grainState.ETag)), stateName, grainId, grainState.ETag);
         grainState.RecordExists = false;
         grainState.State = CreateInstance<T>();
     }
@@ -99,20 +142,30 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
 
     public void Dispose() => _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async Task<string> CommitAsync(string stateName, GrainId grainId, byte[]? payload, string? etag)
-    {
-        int? expected = null;
-        if (etag is not null)
-        {
-            expected = int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-                ? version
-                : throw Inconsistent(stateName, grainId, stored: null, etag);
-        }
+    /// <summary>The version an ETag names (null: "never written"); an ETag this provider never gave conflicts.</summary>
+    private int? Expected(string stateName, GrainId grainId, string? etag) =>
+        etag is null ? null
+        : int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version
+        : throw Inconsistent(stateName, grainId, stored: null, etag);
 
-        var outcome = await _store.WriteAsync(new StateWrite(stateName, grainId.ToString(), payload, expected));
+    private async Task<string> CommitAsync(StateWrite write, string stateName, GrainId grainId, string? etag)
+    {
+        var outcome = await _store.WriteAsync(write);
         return outcome.NewVersion is { } written
             ? written.ToString(CultureInfo.InvariantCulture)
             : throw Inconsistent(stateName, grainId, outcome.StoredVersion?.ToString(CultureInfo.InvariantCulture), etag);
+    }
+
+    /// <summary>
+    /// The replies read from their rows, merged with any the payload still carries (a state written before replies were
+    /// kept apart: its next write moves them to rows), newest last; remembered as what the store holds.
+    /// </summary>
+    private void PutBackReplies(IKeepsReplies keeps, IReadOnlyList<byte[]> rows)
+    {
+        var apart = rows.Select(row => _serializer.Deserialize<IdempotentReply>(new BinaryData(row))!).ToList();
+        var held = apart.ToDictionary(r => r.Key, r => r.StoredAt);
+        keeps.Replies = [.. keeps.Replies.Where(r => !held.ContainsKey(r.Key)).Concat(apart).OrderBy(r => r.StoredAt)];
+        _storedReplies.AddOrUpdate(keeps, held);
     }
 
     private InconsistentStateException Inconsistent(string stateName, GrainId grainId, string? stored, string? etag) =>

@@ -76,8 +76,20 @@ internal abstract class GroupCommitStore : IAsyncDisposable
     }
 }
 
-/// <summary>One write: the payload (null to clear) and the version it replaces (null: "never written").</summary>
-internal sealed record StateWrite(string StateName, string GrainId, byte[]? Payload, int? ExpectedVersion);
+/// <summary>
+/// One write: the payload (null to clear) and the version it replaces (null: "never written"); with it, in the same
+/// transaction and only if it is written, the replies kept apart that are new (or replaced) and those forgotten. A clear
+/// forgets them all.
+/// </summary>
+internal sealed record StateWrite(string StateName, string GrainId, byte[]? Payload, int? ExpectedVersion)
+{
+    public IReadOnlyList<KeptReply> AddedReplies { get; init; } = [];
+
+    public IReadOnlyList<string> DroppedReplies { get; init; } = [];
+}
+
+/// <summary>A reply kept apart from its state: its key and its serialized form.</summary>
+internal sealed record KeptReply(string Key, byte[] Payload);
 
 /// <summary>What a write did: its new version, or null on a version conflict, with the version stored then (if any).</summary>
 internal readonly record struct WriteOutcome(int? NewVersion, int? StoredVersion)
@@ -87,5 +99,5 @@ internal readonly record struct WriteOutcome(int? NewVersion, int? StoredVersion
     public static WriteOutcome Conflict(int? stored) => new(null, stored);
 }
 
-/// <summary>A stored state: its payload (null once cleared) and version.</summary>
-internal sealed record StoredState(byte[]? Payload, int Version);
+/// <summary>A stored state: its payload (null once cleared), version, and the replies kept apart from it.</summary>
+internal sealed record StoredState(byte[]? Payload, int Version, IReadOnlyList<byte[]> Replies);

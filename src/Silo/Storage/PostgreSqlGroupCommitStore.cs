@@ -11,7 +11,9 @@ namespace PlateOrleans.Silo.Storage;
 internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
 {
     // The updates and the inserts see the table as it was when the statement began (one snapshot), so "stored" is the
-    // version a conflicting write ran into. A state appears once per statement (see Rounds).
+    // version a conflicting write ran into. A state appears once per statement (see Rounds). The replies kept apart
+    // change only for the rows written: added (or replaced) and dropped by position in the input; a clear drops all.
+    // A key is never both added and dropped in one write.
     private const string WriteSql = """
         WITH input AS
         (
@@ -36,6 +38,29 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
             WHERE i.expected IS NULL
             ON CONFLICT DO NOTHING
             RETURNING state_name, grain_id, version
+        ),
+        written AS
+        (
+            SELECT i.position, i.state_name, i.grain_id, i.payload IS NULL AS cleared
+            FROM input AS i
+            WHERE i.position IN (SELECT position FROM updated)
+               OR (i.expected IS NULL AND EXISTS
+                   (SELECT 1 FROM inserted AS n WHERE n.state_name = i.state_name AND n.grain_id = i.grain_id))
+        ),
+        dropped AS
+        (
+            DELETE FROM hot_grain_replies AS r
+            USING written AS w
+            WHERE r.service_id = @service_id AND r.state_name = w.state_name AND r.grain_id = w.grain_id
+              AND (w.cleared OR (w.position, r.reply_key) IN (SELECT * FROM unnest(@dropped_positions, @dropped_keys)))
+        ),
+        added AS
+        (
+            INSERT INTO hot_grain_replies (service_id, state_name, grain_id, reply_key, payload)
+            SELECT @service_id, w.state_name, w.grain_id, a.reply_key, a.payload
+            FROM unnest(@added_positions, @added_keys, @added_payloads) AS a (position, reply_key, payload)
+            JOIN written AS w ON w.position = a.position
+            ON CONFLICT (service_id, state_name, grain_id, reply_key) DO UPDATE SET payload = excluded.payload
         )
         SELECT COALESCE(u.version, n.version) AS written,
                (SELECT s.version FROM hot_grain_state AS s
@@ -61,8 +86,14 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
 
     public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT payload, version FROM hot_grain_state WHERE service_id = @service_id AND state_name = @state_name AND grain_id = @grain_id");
+        // One statement, one snapshot: the state and its replies as of one commit.
+        await using var command = _dataSource.CreateCommand("""
+            SELECT s.payload, s.version,
+                   ARRAY(SELECT r.payload FROM hot_grain_replies AS r
+                         WHERE r.service_id = s.service_id AND r.state_name = s.state_name AND r.grain_id = s.grain_id)
+            FROM hot_grain_state AS s
+            WHERE s.service_id = @service_id AND s.state_name = @state_name AND s.grain_id = @grain_id
+            """);
         command.Parameters.AddWithValue("service_id", _serviceId);
         command.Parameters.AddWithValue("state_name", stateName);
         command.Parameters.AddWithValue("grain_id", grainId);
@@ -70,7 +101,7 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken)
-                ? new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1))
+                ? new StoredState(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetFieldValue<byte[][]>(2))
                 : null;
         }
         catch (NpgsqlException e) when (e is not PostgresException)
@@ -130,6 +161,15 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
         command.Parameters.Add(new NpgsqlParameter("grain_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = round.Select(i => group[i].GrainId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = round.Select(i => group[i].Payload).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = round.Select(i => group[i].ExpectedVersion).ToArray() });
+
+        // Positions count from 1, as the input's ordinality does.
+        var added = round.SelectMany((i, at) => group[i].AddedReplies.Select(r => (Position: at + 1L, r.Key, r.Payload))).ToList();
+        var dropped = round.SelectMany((i, at) => group[i].DroppedReplies.Select(key => (Position: at + 1L, Key: key))).ToList();
+        command.Parameters.Add(new NpgsqlParameter("added_positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = added.Select(r => r.Position).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("added_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = added.Select(r => r.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("added_payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = added.Select(r => r.Payload).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("dropped_positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = dropped.Select(r => r.Position).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("dropped_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = dropped.Select(r => r.Key).ToArray() });
         await using var reader = await command.ExecuteReaderAsync();
         foreach (var i in round)
         {

@@ -36,15 +36,37 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
     {
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        // One read transaction (deferred: no write lock) for the state and its replies as of one commit.
+        await using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"SELECT payload, version FROM hot_grain_state WHERE {Key}";
         command.Parameters.AddWithValue("@service_id", _serviceId);
         command.Parameters.AddWithValue("@state_name", stateName);
         command.Parameters.AddWithValue("@grain_id", grainId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredState(reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0), reader.GetInt32(1))
-            : null;
+        byte[]? payload;
+        int version;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (payload, version) = (reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0), reader.GetInt32(1));
+        }
+
+        command.CommandText = $"SELECT payload FROM hot_grain_replies WHERE {Key}";
+        var replies = new List<byte[]>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                replies.Add((byte[])reader.GetValue(0));
+            }
+        }
+
+        return new StoredState(payload, version, replies);
     }
 
     public override Task<WriteOutcome> WriteAsync(StateWrite write) => _groups.AddAsync(write);
@@ -67,6 +89,13 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             RETURNING version
             """);
         using var stored = Command(transaction, $"SELECT version FROM hot_grain_state WHERE {Key}");
+        using var addReply = Command(transaction, """
+            INSERT INTO hot_grain_replies (service_id, state_name, grain_id, reply_key, payload)
+            VALUES (@service_id, @state_name, @grain_id, @reply_key, @payload)
+            ON CONFLICT (service_id, state_name, grain_id, reply_key) DO UPDATE SET payload = excluded.payload
+            """);
+        using var dropReply = Command(transaction, $"DELETE FROM hot_grain_replies WHERE {Key} AND reply_key = @reply_key");
+        using var dropReplies = Command(transaction, $"DELETE FROM hot_grain_replies WHERE {Key}");
 
         // In order, each statement seeing the ones before: a state written twice in a group conflicts the second time.
         var outcomes = new WriteOutcome[group.Count];
@@ -75,12 +104,43 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
             var write = group[i];
             var command = write.ExpectedVersion is null ? insert : update;
             Set(command, write);
-            outcomes[i] = command.ExecuteScalar() is long version
-                ? WriteOutcome.Written((int)version)
-                : WriteOutcome.Conflict(StoredVersion(stored, write));
+            if (command.ExecuteScalar() is not long version)
+            {
+                outcomes[i] = WriteOutcome.Conflict(StoredVersion(stored, write));
+                continue;
+            }
+
+            outcomes[i] = WriteOutcome.Written((int)version);
+            KeepReplies(write, addReply, dropReply, dropReplies);
         }
 
         return outcomes;
+    }
+
+    /// <summary>The replies of a state just written: the new ones added, the forgotten ones (all, for a clear) deleted.</summary>
+    private static void KeepReplies(StateWrite write, SqliteCommand add, SqliteCommand drop, SqliteCommand dropAll)
+    {
+        if (write.Payload is null)
+        {
+            Set(dropAll, write);
+            dropAll.ExecuteNonQuery();
+            return;
+        }
+
+        foreach (var key in write.DroppedReplies)
+        {
+            Set(drop, write);
+            drop.Parameters["@reply_key"].Value = key;
+            drop.ExecuteNonQuery();
+        }
+
+        foreach (var reply in write.AddedReplies)
+        {
+            Set(add, write);
+            add.Parameters["@reply_key"].Value = reply.Key;
+            add.Parameters["@payload"].Value = reply.Payload;
+            add.ExecuteNonQuery();
+        }
     }
 
     private SqliteCommand Command(SqliteTransaction transaction, string sql)
@@ -89,7 +149,7 @@ internal sealed class SqliteGroupCommitStore : GroupCommitStore
         command.Transaction = transaction;
         command.CommandText = sql;
         command.Parameters.AddWithValue("@service_id", _serviceId);
-        foreach (var name in new[] { "@state_name", "@grain_id", "@payload", "@expected" }.Where(sql.Contains))
+        foreach (var name in new[] { "@state_name", "@grain_id", "@payload", "@expected", "@reply_key" }.Where(sql.Contains))
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
