@@ -93,44 +93,23 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (grainState.State is not IKeepsReplies keeps)
-        {
-            var payload = _serializer.Serialize(grainState.State).ToArray();
-            grainState.ETag = await CommitAsync(new StateWrite(stateName, grainId.ToString(), payload, Expected(stateName, grainId, grainState.ETag)), stateName, grainId, grainState.ETag);
-            grainState.RecordExists = true;
-            return;
-        }
-
-        // Serialized without its replies; those the store lacks (or holds older) are added, those it no longer needs dropped.
-        var replies = keeps.Replies;
-        byte[] state;
-        keeps.Replies = [];
-        try
-        {
-            state = _serializer.Serialize(grainState.State).ToArray();
-        }
-        finally
-        {
-            keeps.Replies = replies;
-        }
-
-        var stored = _storedReplies.TryGetValue(keeps, out var held) ? held : [];
-        var write = new StateWrite(stateName, grainId.ToString(), state, Expected(stateName, grainId, grainState.ETag))
-        {
-            AddedReplies = [.. replies
-                .Where(r => !stored.TryGetValue(r.Key, out var at) || at != r.StoredAt)
-                .Select(r => new KeptReply(r.Key, _serializer.Serialize(r).ToArray()))],
-            DroppedReplies = [.. stored.Keys.Where(key => !replies.Exists(r => r.Key == key))],
-        };
-        grainState.ETag = await CommitAsync(write, stateName, grainId, grainState.ETag);
+        var expected = Expected(stateName, grainId, grainState.ETag);
+        var keeps = grainState.State as IKeepsReplies;
+        var write = keeps is null
+            ? new StateWrite(stateName, grainId.ToString(), _serializer.Serialize(grainState.State).ToArray(), expected)
+            : WithRepliesApart(stateName, grainId, grainState.State, keeps, expected);
+        grainState.ETag = await CommitAsync(write, grainId, grainState.ETag);
         grainState.RecordExists = true;
-        _storedReplies.AddOrUpdate(keeps, replies.ToDictionary(r => r.Key, r => r.StoredAt));
+        if (keeps is not null)
+        {
+            _storedReplies.AddOrUpdate(keeps, keeps.Replies.ToDictionary(r => r.Key, r => r.StoredAt));
+        }
     }
 
     /// <summary>Keeps the row with no payload and a new version, so that a writer holding an older version still conflicts.</summary>
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        grainState.ETag = await CommitAsync(new StateWrite(stateName, grainId.ToString(), null, Expected(stateName, grainId, grainState.ETag)), stateName, grainId, grainState.ETag);
+        grainState.ETag = await CommitAsync(new StateWrite(stateName, grainId.ToString(), null, Expected(stateName, grainId, grainState.ETag)), grainId, grainState.ETag);
         grainState.RecordExists = false;
         grainState.State = CreateInstance<T>();
     }
@@ -148,12 +127,40 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         : int.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version
         : throw Inconsistent(stateName, grainId, stored: null, etag);
 
-    private async Task<string> CommitAsync(StateWrite write, string stateName, GrainId grainId, string? etag)
+    private async Task<string> CommitAsync(StateWrite write, GrainId grainId, string? etag)
     {
         var outcome = await _store.WriteAsync(write);
         return outcome.NewVersion is { } written
             ? written.ToString(CultureInfo.InvariantCulture)
-            : throw Inconsistent(stateName, grainId, outcome.StoredVersion?.ToString(CultureInfo.InvariantCulture), etag);
+            : throw Inconsistent(write.StateName, grainId, outcome.StoredVersion?.ToString(CultureInfo.InvariantCulture), etag);
+    }
+
+    /// <summary>
+    /// The state serialized without its replies, with the replies the store lacks (or holds older) to add and those it no
+    /// longer needs to drop.
+    /// </summary>
+    private StateWrite WithRepliesApart<T>(string stateName, GrainId grainId, T state, IKeepsReplies keeps, int? expected)
+    {
+        var replies = keeps.Replies;
+        byte[] payload;
+        keeps.Replies = [];
+        try
+        {
+            payload = _serializer.Serialize(state).ToArray();
+        }
+        finally
+        {
+            keeps.Replies = replies;
+        }
+
+        var stored = _storedReplies.TryGetValue(keeps, out var held) ? held : [];
+        return new StateWrite(stateName, grainId.ToString(), payload, expected)
+        {
+            AddedReplies = [.. replies
+                .Where(r => !stored.TryGetValue(r.Key, out var at) || at != r.StoredAt)
+                .Select(r => new KeptReply(r.Key, _serializer.Serialize(r).ToArray()))],
+            DroppedReplies = [.. stored.Keys.Where(key => !replies.Exists(r => r.Key == key))],
+        };
     }
 
     /// <summary>
