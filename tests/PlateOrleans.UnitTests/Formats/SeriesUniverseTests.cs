@@ -1,7 +1,7 @@
 using PlateOrleans.Contracts;
 using PlateOrleans.Contracts.Formats;
 
-namespace PlateOrleans.UnitTests.Plates;
+namespace PlateOrleans.UnitTests.Formats;
 
 public sealed class SeriesUniverseTests
 {

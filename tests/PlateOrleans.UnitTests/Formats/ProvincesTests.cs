@@ -1,6 +1,6 @@
 using PlateOrleans.Contracts.Formats;
 
-namespace PlateOrleans.UnitTests.Plates;
+namespace PlateOrleans.UnitTests.Formats;
 
 public sealed class ProvincesTests
 {
