@@ -122,10 +122,6 @@ public sealed class GroupCommitRepliesTests
 
     private static GrainId Id(string key) => GroupCommitStorageTests.Id(key);
 
-    private static async Task<GrainState<SelectionState>> ReadAsync(IGrainStorage provider, GrainId id)
-    {
-        var state = new GrainState<SelectionState>(new SelectionState());
-        await provider.ReadStateAsync(State, id, state);
-        return state;
-    }
+    private static Task<GrainState<SelectionState>> ReadAsync(IGrainStorage provider, GrainId id) =>
+        GroupCommitStorageTests.ReadAsync<SelectionState>(provider, State, id);
 }

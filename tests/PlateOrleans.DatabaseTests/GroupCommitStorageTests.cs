@@ -226,10 +226,14 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
 
     internal static GrainId Id(string key) => GrainId.Create("dbtest", key);
 
-    private static async Task<GrainState<TestState>> ReadAsync(IGrainStorage provider, GrainId id)
+    private static Task<GrainState<TestState>> ReadAsync(IGrainStorage provider, GrainId id) => ReadAsync<TestState>(provider, State, id);
+
+    /// <summary>A fresh read of one grain's state, as its activation would make it.</summary>
+    internal static async Task<GrainState<TState>> ReadAsync<TState>(IGrainStorage provider, string stateName, GrainId id)
+        where TState : new()
     {
-        var state = new GrainState<TestState>(new TestState());
-        await provider.ReadStateAsync(State, id, state);
+        var state = new GrainState<TState>(new TState());
+        await provider.ReadStateAsync(stateName, id, state);
         return state;
     }
 
