@@ -31,6 +31,24 @@ public sealed class SqliteWriterTests
     }
 
     [Fact]
+    public async Task TheWritersConnectionCommitsDurablyAndKeepsItsSavepointsJournalsInMemory()
+    {
+        var writer = SqliteWriter.For(NewFile());
+        var (synchronous, tempStore) = await writer.JoinAsync("test", transaction =>
+        {
+            using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "PRAGMA synchronous";
+            var synchronous = Convert.ToInt32(command.ExecuteScalar());
+            command.CommandText = "PRAGMA temp_store";
+            return (synchronous, Convert.ToInt32(command.ExecuteScalar()));
+        });
+
+        Assert.Equal(2, synchronous); // FULL: a commit is on the disk before its callers hear of it
+        Assert.Equal(2, tempStore); // MEMORY: each joining work's savepoint journal never becomes a file written page by page
+    }
+
+    [Fact]
     public async Task OneConnectionStringOfAFileGetsTheSameWriterAndAFailureFailsOnlyItsOwnWork()
     {
         var file = NewFile();

@@ -94,7 +94,11 @@ internal sealed class SqliteWriter
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = FULL";
+            // Each joining work runs in a savepoint, whose sub-journal holds the pages it changes again within the
+            // shared transaction; on file it spilled past 64 KiB into a temporary file written page by page (two
+            // write calls a page, 12,700 a second in the draw phase, a third of the writer's). In memory it costs
+            // at most the pages one transaction touches.
+            command.CommandText = "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY";
             command.ExecuteNonQuery();
             return connection;
         }
