@@ -70,14 +70,12 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
-                o.MapInboundClaims = false;
-                o.TokenValidationParameters = ValidationOf(jwt);
+                ValidateOurTokens(o, jwt);
                 o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidated, OnChallenge = AccountCheck.OnChallenge };
             })
             .AddJwtBearer(CookieScheme, o =>
             {
-                o.MapInboundClaims = false;
-                o.TokenValidationParameters = ValidationOf(jwt);
+                ValidateOurTokens(o, jwt);
                 o.Events = new JwtBearerEvents
                 {
                     OnMessageReceived = StaffCookie.OnMessageReceived,
@@ -93,6 +91,18 @@ public static class AuthSetup
             .AddPolicy(MonitoringPolicy, p => p.AddAuthenticationSchemes(TokenOrCookieScheme).RequireRole("admin", "operator", "monitor"))
             .AddPolicy(GrainKeysPolicy, p => p.AddAuthenticationSchemes(TokenOrCookieScheme).RequireRole("admin", "monitor"));
         return services;
+    }
+
+    /// <summary>
+    /// This API's tokens, for the bearer scheme and the staff's cookie alike: claims under the names the tokens use, and a
+    /// token validated once kept until it expires (<see cref="ValidatedTokens"/>; one set per scheme).
+    /// </summary>
+    private static void ValidateOurTokens(JwtBearerOptions options, JwtOptions jwt)
+    {
+        options.MapInboundClaims = false;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(ValidatedTokens.ForJwt(TimeProvider.System));
+        options.TokenValidationParameters = ValidationOf(jwt);
     }
 
     private static TokenValidationParameters ValidationOf(JwtOptions jwt) => new()
