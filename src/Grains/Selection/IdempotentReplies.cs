@@ -21,8 +21,18 @@ public static class IdempotentReplies
     public const int MaxKept = 64;
 
     /// <summary>The answer given to <paramref name="key"/> less than <see cref="KeptFor"/> ago, if any.</summary>
-    public static IdempotentReply? Find(List<IdempotentReply> replies, string key, DateTimeOffset now) =>
-        replies.Find(r => r.Key == key && now - r.StoredAt < KeptFor);
+    public static IdempotentReply? Find(List<IdempotentReply> replies, string key, DateTimeOffset now)
+    {
+        foreach (var reply in replies)
+        {
+            if (reply.Key == key && now - reply.StoredAt < KeptFor)
+            {
+                return reply;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The answer <paramref name="reply"/> keeps, as it was given.</summary>
     public static SelectionReply AnswerOf(IdempotentReply reply, Serializer serializer) =>

@@ -33,7 +33,9 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
 {
     private readonly string _name;
     private readonly GroupCommitStore _store;
-    private readonly IGrainStorageSerializer _serializer;
+    /// <summary>Orleans' own serializer, as its <see cref="OrleansGrainStorageSerializer"/> uses it, but into one array of the
+    /// exact size from a pooled buffer (that one grows a fresh buffer and copies it out: four arrays for a ~700-byte state).</summary>
+    private readonly Serializer _serializer;
     private readonly IActivatorProvider _activators;
     private readonly IGrainStorage? _earlier;
 
@@ -41,7 +43,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     private readonly ConditionalWeakTable<IKeepsReplies, Dictionary<string, DateTimeOffset>> _storedReplies = new();
 
     internal GroupCommitGrainStorage(
-        string name, GroupCommitStore store, IGrainStorageSerializer serializer, IActivatorProvider activators, IGrainStorage? earlier)
+        string name, GroupCommitStore store, Serializer serializer, IActivatorProvider activators, IGrainStorage? earlier)
     {
         _name = name;
         _store = store;
@@ -66,7 +68,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         return new GroupCommitGrainStorage(
             name,
             GroupCommitStore.Create(options, serviceId),
-            new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+            services.GetRequiredService<Serializer>(),
             services.GetRequiredService<IActivatorProvider>(),
             services.GetKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
     }
@@ -84,7 +86,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
 
         grainState.ETag = stored?.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = stored?.Payload is not null;
-        grainState.State = stored?.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : CreateInstance<T>();
+        grainState.State = stored?.Payload is { } payload ? _serializer.Deserialize<T>(payload) : CreateInstance<T>();
         if (grainState.State is IKeepsReplies keeps && stored is not null)
         {
             PutBackReplies(keeps, stored.Replies);
@@ -96,7 +98,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         var expected = Expected(stateName, grainId, grainState.ETag);
         var keeps = grainState.State as IKeepsReplies;
         var write = keeps is null
-            ? new StateWrite(stateName, grainId.ToString(), _serializer.Serialize(grainState.State).ToArray(), expected)
+            ? new StateWrite(stateName, grainId.ToString(), _serializer.SerializeToArray(grainState.State), expected)
             : WithRepliesApart(stateName, grainId, grainState.State, keeps, expected);
         grainState.ETag = await CommitAsync(write, grainId, grainState.ETag);
         grainState.RecordExists = true;
@@ -146,7 +148,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         keeps.Replies = [];
         try
         {
-            payload = _serializer.Serialize(state).ToArray();
+            payload = _serializer.SerializeToArray(state);
         }
         finally
         {
@@ -154,13 +156,21 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
         }
 
         var stored = _storedReplies.TryGetValue(keeps, out var held) ? held : [];
-        return new StateWrite(stateName, grainId.ToString(), payload, expected)
+        var added = new List<KeptReply>(1);
+        foreach (var reply in replies)
         {
-            AddedReplies = [.. replies
-                .Where(r => !stored.TryGetValue(r.Key, out var at) || at != r.StoredAt)
-                .Select(r => new KeptReply(r.Key, _serializer.Serialize(r).ToArray()))],
-            DroppedReplies = [.. stored.Keys.Where(key => !replies.Exists(r => r.Key == key))],
-        };
+            if (!stored.TryGetValue(reply.Key, out var at) || at != reply.StoredAt)
+            {
+                added.Add(new KeptReply(reply.Key, _serializer.SerializeToArray(reply)));
+            }
+        }
+
+        // A stored key can be gone only if the store held more than the replies kept less the new ones (keys are unique):
+        // usually not, since a reply is forgotten only when a day old or the 65th.
+        var dropped = stored.Count + added.Count > replies.Count
+            ? stored.Keys.Except(replies.Select(r => r.Key), StringComparer.Ordinal).ToList()
+            : [];
+        return new StateWrite(stateName, grainId.ToString(), payload, expected) { AddedReplies = added, DroppedReplies = dropped };
     }
 
     /// <summary>
@@ -169,7 +179,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage, ILifecycleParticipa
     /// </summary>
     private void PutBackReplies(IKeepsReplies keeps, IReadOnlyList<byte[]> rows)
     {
-        var apart = rows.Select(row => _serializer.Deserialize<IdempotentReply>(new BinaryData(row))!).ToList();
+        var apart = rows.Select(row => _serializer.Deserialize<IdempotentReply>(row)!).ToList();
         var held = apart.ToDictionary(r => r.Key, r => r.StoredAt);
         keeps.Replies = [.. keeps.Replies.Where(r => !held.ContainsKey(r.Key)).Concat(apart).OrderBy(r => r.StoredAt)];
         _storedReplies.AddOrUpdate(keeps, held);

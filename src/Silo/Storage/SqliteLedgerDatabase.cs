@@ -81,7 +81,9 @@ internal sealed class SqliteLedgerDatabase : LedgerDatabase
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "INSERT INTO plate_audit (at, kind, vin, office_code, actor, plates, detail) VALUES (@a, @k, @v, @o, @u, @p, @d)";
-        var parameters = new[] { "a", "k", "v", "o", "u", "p", "d" }.Select(name =>
+        // Named as in the statement, prefix included: a name without it is looked up again with each prefix SQLite
+        // allows, a new string each time, on every execution.
+        var parameters = new[] { "@a", "@k", "@v", "@o", "@u", "@p", "@d" }.Select(name =>
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
