@@ -16,8 +16,12 @@ namespace PlateOrleans.Api.Auth;
 /// </summary>
 public sealed class ValidatedTokens(TokenHandler inner, TimeProvider time, int capacity = ValidatedTokens.DefaultCapacity) : TokenHandler
 {
-    /// <summary>About one token for each applicant of a busy office's opening hour.</summary>
-    public const int DefaultCapacity = 50_000;
+    /// <summary>
+    /// A token kept costs a few kilobytes (its text, its parsed form and its claims): at most some 100 MB at this many.
+    /// An API node sees more applicants than this in the busiest hour (docs/capacity.md), but each uses its token a dozen
+    /// times within minutes: after a sweep, a client still active costs one more validation.
+    /// </summary>
+    public const int DefaultCapacity = 20_000;
 
     private readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
 
