@@ -3,21 +3,24 @@
 # counters (thread-pool queue, GC, lock contention, how busy the SQLite writer thread is) from dotnet-counters, while
 # tools/LoadTest drives it.
 #
-#   scripts/profiling/profile.sh [--storage Memory|Sqlite|PostgreSql] [--connection CS] [--after S] [--for S] -- LOADTEST-ARGS
+#   scripts/profiling/profile.sh [--storage Memory|Sqlite|PostgreSql] [--connection CS] [--after S] [--for S] [--io] -- LOADTEST-ARGS
 #
 # --after: seconds after the load tool's warm-up ends (its "Warm-up:" line) until sampling starts;
 # --for: how long to sample. Writes TestResults/profile-<time>/: layers.md, counters.csv, api-cpu.txt, load.txt.
+# --io: instead of CPU samples, the API's write and fsync calls over the same window, by file and size (io.md): how many
+# pages a SQLite commit writes, and to which file (the WAL, the database at a checkpoint, a spilled temporary journal).
 # Needs perf (Debian's linux-perf) and dotnet-counters (`dotnet tool install -g dotnet-counters`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-storage=Memory connection="" after=2 duration=15
+storage=Memory connection="" after=2 duration=15 io=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --storage) storage=$2; shift 2 ;;
     --connection) connection=$2; shift 2 ;;
     --after) after=$2; shift 2 ;;
     --for) duration=$2; shift 2 ;;
+    --io) io=true; shift ;;
     --) shift; break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -55,13 +58,25 @@ sleep "$after"
 before=$(cpu)
 "$counters" collect -p "$api" --format csv -o "$out/counters.csv" --duration "00:00:00:$(printf %02d "$duration")" \
   --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,PlateOrleans.Storage >/dev/null 2>&1 &
-perf record -e cpu-clock -F 999 -g -p "$api" -o "$out/perf.data" -- sleep "$duration" >/dev/null 2>&1
+if $io; then
+  perf record -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_write,syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync \
+    -p "$api" -o "$out/perf.data" -- sleep "$duration" >/dev/null 2>&1
+  ls -l "/proc/$api/fd" >"$out/fds.txt" 2>/dev/null || true
+else
+  perf record -e cpu-clock -F 999 -g -p "$api" -o "$out/perf.data" -- sleep "$duration" >/dev/null 2>&1
+fi
 after_cpu=$(cpu)
 wait "$load" || true
 ticks=$(getconf CLK_TCK)
 echo "API CPU seconds while sampling ($duration s): $(echo "scale=2; ($after_cpu - $before) / $ticks" | bc)" >"$out/api-cpu.txt"
-perf script -i "$out/perf.data" 2>/dev/null | python3 scripts/profiling/layers.py --top 30 >"$out/layers.md"
+if $io; then
+  perf script -i "$out/perf.data" 2>/dev/null | python3 scripts/profiling/io.py "$out/fds.txt" "$duration" >"$out/io.md"
+  report="$out/io.md"
+else
+  perf script -i "$out/perf.data" 2>/dev/null | python3 scripts/profiling/layers.py --top 30 >"$out/layers.md"
+  report="$out/layers.md"
+fi
 rm -f "$out/perf.data"
 cat "$out/api-cpu.txt"
-head -30 "$out/layers.md"
+head -30 "$report"
 echo "written to $out"
