@@ -147,7 +147,7 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public void PostgreSqlConnectionsWaitNoLongerThanTheTimeoutAndPoolNoMoreThanTheMaximum()
+    public void PostgreSqlConnectionsWaitNoLongerThanTheTimeoutPoolNoMoreThanTheMaximumAndPrepareTheirStatements()
     {
         var options = new StorageOptions
         {
@@ -164,6 +164,7 @@ public sealed class MigrationTests
         Assert.Equal(3, resolved.Timeout);
         Assert.Equal(3, resolved.CommandTimeout);
         Assert.Equal(7, resolved.MaxPoolSize);
+        Assert.Equal((128, 2, true), (resolved.MaxAutoPrepare, resolved.AutoPrepareMinUsages, resolved.NoResetOnClose));
         Assert.Equal(options.ResolveConnectionString(), new StorageOptions
         {
             Provider = StorageProvider.PostgreSql,
