@@ -49,12 +49,14 @@ public sealed class LoadToolTests(ApiFactory factory)
         var report = new RunReport(options, DateTimeOffset.UtcNow, result, timeline, invariants, 0, 0)
         {
             ServerCpu = new ProcessCpu(1.5, 3, 600),
+            DatabaseCpu = new ProcessCpu(0.6, 3, 600),
             LoadToolCpu = new ProcessCpu(0.3, 3, 600),
         };
         Assert.True(report.Passed, string.Join("; ", report.Problems));
         var markdown = report.ToMarkdown();
         Assert.Contains("| `POST /selections/{vin}/confirmation` | 40 | 0 |", markdown);
         Assert.Contains("- the server's CPU during the run: 1.5 s, 2.500 ms per request, 0.50 cores on average", markdown);
+        Assert.Contains("- the database's CPU during the run: 0.6 s, 1.000 ms per request, 0.20 cores on average", markdown);
         Assert.Contains("- the load tool's own CPU during the run: 0.3 s, 0.500 ms per request, 0.10 cores on average", markdown);
     }
 
@@ -94,6 +96,8 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--busy-retries", "-1"]));
         Assert.Equal(4242, LoadOptions.Parse(["--server-pid", "4242"]).ServerPid);
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--server-pid", "0"]));
+        Assert.Equal("postgres", LoadOptions.Parse(["--database-process", "postgres"]).DatabaseProcess);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--database-process", ""]));
     }
 
     /// <summary>The server's CPU time is read from /proc: this process's own grows as it works; a gone process reads as unknown.</summary>
@@ -114,6 +118,11 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.NotNull(before);
         Assert.True(after - before >= 0.2, $"{before} s then {after} s");
         Assert.Null(ProcessCpu.Read(int.MaxValue));
+
+        // By name: every process so named, this one included; none so named reads as unknown.
+        var name = File.ReadAllText("/proc/self/comm").TrimEnd('\n');
+        Assert.True(ProcessCpu.ReadAll(name) >= after, $"{name}: {ProcessCpu.ReadAll(name)} s, this process {after} s");
+        Assert.Null(ProcessCpu.ReadAll("no-such-process"));
         var cpu = new ProcessCpu(Seconds: 2, WallSeconds: 4, Requests: 1000);
         Assert.Equal((2.0, 0.5), (cpu.MillisecondsPerRequest, cpu.Cores));
 

@@ -71,6 +71,12 @@ public sealed record LoadOptions
     /// <summary>The server's process on this machine, whose CPU time during the run the report gives per request; none when null.</summary>
     public int? ServerPid { get; init; }
 
+    /// <summary>
+    /// The database's processes on this machine by name (<c>postgres</c>), whose CPU time during the run the report gives
+    /// per request beside the server's; none when null.
+    /// </summary>
+    public string? DatabaseProcess { get; init; }
+
     /// <summary>Where the report goes: <c>{prefix}.md</c>, <c>{prefix}.json</c> and <c>{prefix}.png</c>; none when null.</summary>
     public string? ReportPrefix { get; init; }
 
@@ -90,6 +96,9 @@ public sealed record LoadOptions
           --setup-parallelism N  applicants prepared at once (default 16)
           --report PREFIX        write PREFIX.md, PREFIX.json and PREFIX.png
           --server-pid PID       the server's process on this machine: report its CPU time per request (Linux)
+          --database-process NAME
+                                 the database's processes on this machine (e.g. postgres): report their CPU
+                                 time per request too (Linux)
           --busy-retries N       resend a request refused with 503 and Retry-After up to N times, after the wait
                                  it asks for, as a frontend would (default 0: the walk ends at the refusal)
         """;
@@ -117,6 +126,7 @@ public sealed record LoadOptions
                 "--setup-parallelism" => options with { SetupParallelism = Positive(name, value) },
                 "--busy-retries" => options with { BusyRetries = int.Parse(value, CultureInfo.InvariantCulture) is >= 0 and var r ? r : throw new ArgumentException($"{name} must not be negative.") },
                 "--server-pid" => options with { ServerPid = Positive(name, value) },
+                "--database-process" => options with { DatabaseProcess = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a process name.") },
                 "--report" => options with { ReportPrefix = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };

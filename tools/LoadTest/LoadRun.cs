@@ -57,6 +57,7 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
 
         var startedAt = DateTimeOffset.UtcNow;
         var cpuBefore = options.ServerPid is { } pid ? ProcessCpu.Read(pid) : null;
+        var databaseCpuBefore = options.DatabaseProcess is { } database ? ProcessCpu.ReadAll(database) : null;
         var ownCpuBefore = ProcessCpu.Read(Environment.ProcessId);
         var (result, timeline) = await RunAsync(new LoadApi(http, options.BusyRetries), options.Scenario.ToString().ToLowerInvariant(), options, applicants);
         foreach (var (vin, plate) in result.Confirmed)
@@ -76,10 +77,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
 
         var ownCpuAfter = ProcessCpu.Read(Environment.ProcessId);
         var cpuAfter = options.ServerPid is { } server ? ProcessCpu.Read(server) : null;
+        var databaseCpuAfter = options.DatabaseProcess is { } databaseAfter ? ProcessCpu.ReadAll(databaseAfter) : null;
         var requests = result.Endpoints.Sum(e => (long)e.Count);
         var report = new RunReport(options, startedAt, result, timeline, invariants, setup.Metrics.SmsTooEarly, setup.Metrics.SmsTooEarlyAccepted)
         {
             ServerCpu = ProcessCpu.Between(cpuBefore, cpuAfter, result.Duration, requests),
+            DatabaseCpu = ProcessCpu.Between(databaseCpuBefore, databaseCpuAfter, result.Duration, requests),
             LoadToolCpu = ProcessCpu.Between(ownCpuBefore, ownCpuAfter, result.Duration, requests),
         };
         output.WriteLine();

@@ -56,6 +56,9 @@ public sealed record RunReport(
     /// <summary>The server's CPU time during the run, when the tool was told its process (<c>--server-pid</c>).</summary>
     public ProcessCpu? ServerCpu { get; init; }
 
+    /// <summary>The database's CPU time during the run, when the tool was told its processes (<c>--database-process</c>).</summary>
+    public ProcessCpu? DatabaseCpu { get; init; }
+
     /// <summary>The load tool's own CPU during the run (it shares the machine when the server runs beside it).</summary>
     public ProcessCpu? LoadToolCpu { get; init; }
 
@@ -108,6 +111,11 @@ public sealed record RunReport(
         if (ServerCpu is { } cpu)
         {
             Line(md, Invariant($"- the server's CPU during the run: {cpu.Seconds:0.0} s, {cpu.MillisecondsPerRequest:0.000} ms per request, {cpu.Cores:0.00} cores on average"));
+        }
+
+        if (DatabaseCpu is { } database)
+        {
+            Line(md, Invariant($"- the database's CPU during the run: {database.Seconds:0.0} s, {database.MillisecondsPerRequest:0.000} ms per request, {database.Cores:0.00} cores on average"));
         }
 
         if (LoadToolCpu is { } own)
@@ -193,8 +201,9 @@ public sealed record RunReport(
             durationSeconds = Result.Duration.TotalSeconds,
             finishedPerSecond = Result.FinishedPerSecond,
             serverErrors = Result.ServerErrors,
-            serverCpu = ServerCpu is { } c ? new { seconds = c.Seconds, msPerRequest = c.MillisecondsPerRequest, cores = c.Cores, requests = c.Requests } : null,
-            loadToolCpu = LoadToolCpu is { } l ? new { seconds = l.Seconds, msPerRequest = l.MillisecondsPerRequest, cores = l.Cores, requests = l.Requests } : null,
+            serverCpu = Cpu(ServerCpu),
+            databaseCpu = Cpu(DatabaseCpu),
+            loadToolCpu = Cpu(LoadToolCpu),
             smsTooEarly = new { run = Result.SmsTooEarly, runAcceptedOnRetry = Result.SmsTooEarlyAccepted, preparation = PreparationSmsTooEarly, preparationAcceptedOnRetry = PreparationSmsTooEarlyAccepted },
             endpoints = Result.Endpoints.Select(e => new
             {
@@ -212,6 +221,9 @@ public sealed record RunReport(
             timeline = Timeline,
         },
         _json);
+
+    private static object? Cpu(ProcessCpu? cpu) =>
+        cpu is null ? null : new { seconds = cpu.Seconds, msPerRequest = cpu.MillisecondsPerRequest, cores = cpu.Cores, requests = cpu.Requests };
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
