@@ -135,6 +135,16 @@ public sealed class MigrationTests
         Assert.Equal(2L, await command.ExecuteScalarAsync());
     }
 
+    /// <summary>The selections' rows are rewritten on every step: their pages keep room for the new version beside the old (HOT updates).</summary>
+    [SkippableFact]
+    public async Task PostgreSqlKeepsRoomOnTheHotStatesPagesForUpdatesInPlace()
+    {
+        var options = await TestDatabases.CreateMigratedAsync(Engine.PostgreSql, "fillfactor");
+
+        Assert.Equal(1, await TestDatabases.CountAsync(options,
+            "SELECT count(*) FROM pg_class WHERE relname = 'hot_grain_state' AND 'fillfactor=70' = ANY (reloptions)"));
+    }
+
     [Fact]
     public void SqliteDefaultsToAFileUnderData()
     {
