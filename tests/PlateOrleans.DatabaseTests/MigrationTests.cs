@@ -145,6 +145,18 @@ public sealed class MigrationTests
             "SELECT count(*) FROM pg_class WHERE relname = 'hot_grain_state' AND 'fillfactor=70' = ANY (reloptions)"));
     }
 
+    /// <summary>The group writes are planned for their own arguments, never with a generic plan made while the table was small.</summary>
+    [SkippableFact]
+    public async Task PostgreSqlGroupWritesArePlannedForTheirOwnArguments()
+    {
+        var options = await TestDatabases.CreateAsync(Engine.PostgreSql, "custom_plans");
+
+        await using var connection = new NpgsqlConnection(PostgreSqlGroupCommitStore.WithCustomPlans(options.ResolveConnectionString()));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SHOW plan_cache_mode", connection);
+        Assert.Equal("force_custom_plan", await command.ExecuteScalarAsync());
+    }
+
     [Fact]
     public void SqliteDefaultsToAFileUnderData()
     {

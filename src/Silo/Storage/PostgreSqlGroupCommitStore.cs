@@ -79,9 +79,22 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
     /// <param name="connectionString">As <see cref="StorageOptions.ResolveConnectionString"/> gives it: timeouts and pool size set.</param>
     public PostgreSqlGroupCommitStore(string connectionString, string serviceId)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _dataSource = NpgsqlDataSource.Create(WithCustomPlans(connectionString));
         _serviceId = serviceId;
         _writer = new BatchWriter<StateWrite, WriteOutcome>(CommitAsync, MaxGroupSize);
+    }
+
+    /// <summary>
+    /// The connection string of the group writes: every execution planned for its own arguments. A prepared statement
+    /// otherwise moves to PostgreSQL's generic plan, costed from the statistics of the moment; made while the table was
+    /// small, that plan hashed the whole table for every group (auto_explain in the draw phase: 3.6 ms a group,
+    /// scanning all 6,400 rows, against 1.25 ms planned each time), and it grows with the table until the next analyze.
+    /// </summary>
+    internal static string WithCustomPlans(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c plan_cache_mode=force_custom_plan".Trim();
+        return builder.ConnectionString;
     }
 
     public override async Task<StoredState?> ReadAsync(string stateName, string grainId, CancellationToken cancellationToken = default)
