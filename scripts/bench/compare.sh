@@ -14,8 +14,9 @@
 # SERVER_ENV="NAME=value ..." adds settings to the PlateOrleans server's environment only (runtime knobs compared side by
 # side, e.g. SERVER_ENV="DOTNET_gcServer=0").
 #
-# Starts a throwaway PostgreSQL 15 (/usr/lib/postgresql/15/bin; as root through runuser) on port 55498; writes the load
-# tool's reports to TestResults/bench-<time>/<target>.{md,json,png} and a summary line per target to summary.md.
+# Starts a throwaway PostgreSQL 15 (/usr/lib/postgresql/15/bin; as root through runuser) on port 55498 for each target that
+# stores there, fresh each time; writes the load tool's reports to TestResults/bench-<time>/<target>.{md,json,png} and a summary
+# line per target to summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,12 +34,18 @@ mkdir -p "$out"
 pgbin=/usr/lib/postgresql/15/bin pgport=55498 work=$(mktemp -d)
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 chmod 777 "$work"
-as_postgres "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_postgres "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+# Each target that stores in PostgreSQL gets a server of its own, started before it and stopped after it: what one
+# target leaves behind (the checkpoint of its dirty pages, autovacuum of the rows it updated) must not run, and be
+# counted as database CPU, during the next target's measurement.
+start_pg() {
+  as_postgres "$pgbin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_postgres "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -o "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  as_postgres "$pgbin/createdb" -h 127.0.0.1 -p $pgport -U postgres "$1"
+}
+stop_pg() { as_postgres "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work/pg"; }
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; as_postgres "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; stop_pg; rm -rf "$work"; }
 trap cleanup EXIT
-for db in baseline orleans; do as_postgres "$pgbin/createdb" -h 127.0.0.1 -p $pgport -U postgres "$db"; done
 pg="Host=127.0.0.1;Port=$pgport;Username=postgres"
 
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
@@ -56,6 +63,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---:
 for target in $targets; do
   case "$target" in
     baseline)
+      start_pg baseline
       (cd bench/Baseline && exec env "${limits[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
         ConnectionStrings__Baseline="$pg;Database=baseline" Admin__Username=admin Admin__Password=Admin-Passw0rd \
         Jwt__SigningKey=baseline-bench-signing-key-0123456789abcdef dotnet bin/Release/net10.0/PlateOrleans.Baseline.dll) \
@@ -65,6 +73,7 @@ for target in $targets; do
       [ "$target" = orleans-sqlite ] && provider=Sqlite cs="Data Source=$work/plates.db"
       # Nothing stored: the request path without storage, an upper bound to read the others against (not a product mode).
       [ "$target" = orleans-memory ] && provider=Memory cs=""
+      [ "$target" = orleans-pg ] && start_pg orleans
       # shellcheck disable=SC2086
       (cd src/Api && exec env "${limits[@]}" ${SERVER_ENV:-} ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
         Storage__Provider=$provider Storage__ConnectionString="$cs" dotnet bin/Release/net10.0/PlateOrleans.Api.dll) \
@@ -80,6 +89,7 @@ for target in $targets; do
     --report "$out/$target" --server-pid "$server" "${database[@]}" "${extra[@]}" >"$out/$target.txt" 2>&1 || status=$?
   echo "$target: resident memory after the run $(ps -o rss= -p "$server" | awk '{printf "%.0f MiB", $1/1024}')" >>"$out/memory.txt"
   kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""
+  stop_pg
   python3 - "$out/$target.json" "$target" "$status" >>"$out/summary.md" <<'PY'
 import json, sys
 path, target, status = sys.argv[1:]
