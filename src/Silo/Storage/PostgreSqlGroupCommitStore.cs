@@ -182,22 +182,21 @@ internal sealed class PostgreSqlGroupCommitStore : GroupCommitStore
 
     private async Task WriteRoundAsync(NpgsqlConnection connection, IReadOnlyList<StateWrite> group, List<int> round, WriteOutcome[] outcomes)
     {
-        var drops = round.Any(i => group[i].Payload is null || group[i].DroppedReplies.Count > 0);
+        // Positions count from 1, as the input's ordinality does.
+        var added = round.SelectMany((i, at) => group[i].AddedReplies.Select(r => (Position: at + 1L, r.Key, r.Payload))).ToList();
+        var dropped = round.SelectMany((i, at) => group[i].DroppedReplies.Select(key => (Position: at + 1L, Key: key))).ToList();
+        var drops = dropped.Count > 0 || round.Any(i => group[i].Payload is null);
         await using var command = new NpgsqlCommand(drops ? WriteSql : WriteWithoutDropsSql, connection);
         command.Parameters.AddWithValue("service_id", _serviceId);
         command.Parameters.Add(new NpgsqlParameter("state_names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = round.Select(i => group[i].StateName).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("grain_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = round.Select(i => group[i].GrainId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = round.Select(i => group[i].Payload).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = round.Select(i => group[i].ExpectedVersion).ToArray() });
-
-        // Positions count from 1, as the input's ordinality does.
-        var added = round.SelectMany((i, at) => group[i].AddedReplies.Select(r => (Position: at + 1L, r.Key, r.Payload))).ToList();
         command.Parameters.Add(new NpgsqlParameter("added_positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = added.Select(r => r.Position).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("added_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = added.Select(r => r.Key).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("added_payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = added.Select(r => r.Payload).ToArray() });
         if (drops)
         {
-            var dropped = round.SelectMany((i, at) => group[i].DroppedReplies.Select(key => (Position: at + 1L, Key: key))).ToList();
             command.Parameters.Add(new NpgsqlParameter("dropped_positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = dropped.Select(r => r.Position).ToArray() });
             command.Parameters.Add(new NpgsqlParameter("dropped_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = dropped.Select(r => r.Key).ToArray() });
         }
