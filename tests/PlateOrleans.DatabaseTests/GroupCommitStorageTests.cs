@@ -128,6 +128,46 @@ public sealed class GroupCommitStorageTests(ITestOutputHelper output)
         Assert.Equal("3", again.ETag);
     }
 
+    /// <summary>
+    /// A state written twice in one group (a reentrant grain, or a write sent again) is written in order: the second
+    /// write, naming the version the first replaced, conflicts as it would one group later, and the first stands.
+    /// </summary>
+    [SkippableTheory]
+    [BothDatabases]
+    public async Task TwoWritesOfOneStateInOneGroupLandInOrderAndTheSecondConflicts(Engine engine)
+    {
+        var (host, storage, provider) = await StartAsync(engine, "twice_in_group");
+        using var _ = host;
+        var (kept, fresh) = (Id("kept"), Id("fresh"));
+        var stored = await ReadAsync(provider, kept);
+        stored.State = new TestState { Value = "a" };
+        await provider.WriteStateAsync(State, kept, stored);
+        var copy = await ReadAsync(provider, kept);
+
+        Task blocker, firstWrite, secondWrite, firstNew, secondNew;
+        long groupBefore;
+        await using (await HoldWritesAsync(storage))
+        {
+            blocker = await BlockedWriteAsync(provider, Id("blocker"), "first");
+            groupBefore = provider.GroupsStarted;
+            stored.State = new TestState { Value = "first" };
+            firstWrite = provider.WriteStateAsync(State, kept, stored);
+            copy.State = new TestState { Value = "second" };
+            secondWrite = provider.WriteStateAsync(State, kept, copy);
+            firstNew = Write(provider, fresh, "first new");
+            secondNew = Write(provider, fresh, "second new");
+        }
+
+        await Task.WhenAll(blocker, firstWrite, firstNew);
+        var conflict = await Assert.ThrowsAsync<InconsistentStateException>(() => secondWrite);
+        Assert.Equal(("2", "1"), (conflict.StoredEtag, conflict.CurrentEtag));
+        var newConflict = await Assert.ThrowsAsync<InconsistentStateException>(() => secondNew);
+        Assert.Equal("1", newConflict.StoredEtag);
+        Assert.Equal(groupBefore + 1, provider.GroupsStarted);
+        Assert.Equal(("first", "2"), ((await ReadAsync(provider, kept)).State?.Value, stored.ETag));
+        Assert.Equal("first new", (await ReadAsync(provider, fresh)).State?.Value);
+    }
+
     [SkippableTheory]
     [BothDatabases]
     public async Task AFailedGroupFailsOnlyItsCallersAndLeavesTheirStateAsItWas(Engine engine)

@@ -49,31 +49,6 @@ internal abstract class GroupCommitStore : IAsyncDisposable
         Interlocked.Add(ref _writesCommitted, writes);
         Interlocked.Increment(ref _groupsCommitted);
     }
-
-    /// <summary>
-    /// Splits a group into rounds in which each state appears once, in order: a state written twice in one group (a
-    /// reentrant grain) then sees its first write before its second, which conflicts as it would one group later.
-    /// Almost always one round.
-    /// </summary>
-    private protected static List<List<int>> Rounds(IReadOnlyList<StateWrite> group)
-    {
-        var rounds = new List<List<int>> { new(group.Count) };
-        var seen = new Dictionary<(string, string), int>();
-        for (var i = 0; i < group.Count; i++)
-        {
-            var key = (group[i].StateName, group[i].GrainId);
-            var round = seen.TryGetValue(key, out var before) ? before + 1 : 0;
-            seen[key] = round;
-            if (round == rounds.Count)
-            {
-                rounds.Add([]);
-            }
-
-            rounds[round].Add(i);
-        }
-
-        return rounds;
-    }
 }
 
 /// <summary>
