@@ -31,21 +31,25 @@ public sealed class SqliteWriterTests
     }
 
     [Fact]
-    public async Task TheWritersConnectionCommitsDurablyAndKeepsItsSavepointsJournalsInMemory()
+    public async Task TheWritersConnectionCommitsDurablyKeepsItsSavepointsJournalsInMemoryAndCheckpointsRarely()
     {
         var writer = SqliteWriter.For(NewFile());
-        var (synchronous, tempStore) = await writer.JoinAsync("test", transaction =>
+        var (synchronous, tempStore, checkpointEvery) = await writer.JoinAsync("test", transaction =>
         {
             using var command = transaction.Connection!.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "PRAGMA synchronous";
-            var synchronous = Convert.ToInt32(command.ExecuteScalar());
-            command.CommandText = "PRAGMA temp_store";
-            return (synchronous, Convert.ToInt32(command.ExecuteScalar()));
+            int Pragma(string name)
+            {
+                command.CommandText = $"PRAGMA {name}";
+                return Convert.ToInt32(command.ExecuteScalar());
+            }
+
+            return (Pragma("synchronous"), Pragma("temp_store"), Pragma("wal_autocheckpoint"));
         });
 
         Assert.Equal(2, synchronous); // FULL: a commit is on the disk before its callers hear of it
         Assert.Equal(2, tempStore); // MEMORY: each joining work's savepoint journal never becomes a file written page by page
+        Assert.Equal(10_000, checkpointEvery); // pages of WAL: the hot pages are copied back into the file a tenth as often
     }
 
     [Fact]
