@@ -78,5 +78,5 @@ else
 fi
 rm -f "$out/perf.data"
 cat "$out/api-cpu.txt"
-head -30 "$report"
+head -60 "$report"
 echo "written to $out"
