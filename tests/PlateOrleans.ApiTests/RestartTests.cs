@@ -89,20 +89,23 @@ public sealed class RestartTests : IDisposable
         await using var after = new SqliteApiFactory(file);
         var again = new ApiDriver(after);
 
-        // Nobody calls the selection: only the public pool counts are watched. The reminder ticks at most a period
-        // (one minute) after the restart.
+        // Nobody calls the selection: only the ledger's assignments are watched (the pool's counts show a reservation
+        // from the moment it starts, before the ledger committed it). The reminder ticks at most a period (one minute)
+        // after the restart.
+        var admin = await again.AdminAsync();
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        JsonElement series;
+        List<JsonElement> assignments;
         do
         {
             await Task.Delay(500);
-            series = (await again.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool")).GetProperty("series")[0];
+            assignments = [.. (await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/offices/{office}/assignments"))).EnumerateArray()];
             Assert.True(DateTime.UtcNow < deadline, "the auto-confirm did not happen within 90 s of the restart");
         }
-        while (series.GetProperty("reserved").GetInt32() == 0);
+        while (assignments.Count == 0);
 
-        var admin = await again.AdminAsync();
-        var assignment = Assert.Single((await Expect(HttpStatusCode.OK, admin.GetAsync($"/api/v1/admin/offices/{office}/assignments"))).EnumerateArray());
+        var assignment = Assert.Single(assignments);
+        var series = (await again.Anonymous().GetFromJsonAsync<JsonElement>($"/api/v1/offices/{office}/pool")).GetProperty("series")[0];
+        Assert.Equal(1, series.GetProperty("reserved").GetInt32());
         Assert.Equal(first, assignment.GetProperty("plate").GetString());
         Assert.Equal("auto", assignment.GetProperty("by").GetString());
     }
