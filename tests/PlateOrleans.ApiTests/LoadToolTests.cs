@@ -98,6 +98,29 @@ public sealed class LoadToolTests(ApiFactory factory)
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--server-pid", "0"]));
         Assert.Equal("postgres", LoadOptions.Parse(["--database-process", "postgres"]).DatabaseProcess);
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--database-process", ""]));
+        Assert.Equal("/tmp/go", LoadOptions.Parse(["--start-file", "/tmp/go"]).StartFile);
+        Assert.Null(defaults.StartFile);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--start-file", ""]));
+    }
+
+    /// <summary>Load tools started with <c>--start-file</c> begin their measured runs together, once the file appears.</summary>
+    [Fact]
+    public async Task TheMeasuredRunWaitsForTheStartFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"plateorleans-start-{Guid.NewGuid():N}");
+        var waiting = LoadRun.WhenExistsAsync(path);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+
+        await File.WriteAllTextAsync(path, "");
+        try
+        {
+            await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>The server's CPU time is read from /proc: this process's own grows as it works; a gone process reads as unknown.</summary>

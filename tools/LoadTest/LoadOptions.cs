@@ -80,6 +80,12 @@ public sealed record LoadOptions
     /// <summary>Where the report goes: <c>{prefix}.md</c>, <c>{prefix}.json</c> and <c>{prefix}.png</c>; none when null.</summary>
     public string? ReportPrefix { get; init; }
 
+    /// <summary>
+    /// When set, the measured run starts only once this file exists (the tool says <c>Ready</c> when it waits): several
+    /// load tools, each prepared and warmed up, then start at the same moment. None when null.
+    /// </summary>
+    public string? StartFile { get; init; }
+
     public const string Usage = """
         Usage: dotnet run -c Release --project tools/LoadTest -- [options]
           --url URL              the API (default http://localhost:5000)
@@ -99,6 +105,8 @@ public sealed record LoadOptions
           --database-process NAME
                                  the database's processes on this machine (e.g. postgres): report their CPU
                                  time per request too (Linux)
+          --start-file PATH      after preparing and warming up, say "Ready" and wait for PATH to exist before
+                                 the measured run (to start several load tools at one moment)
           --busy-retries N       resend a request refused with 503 and Retry-After up to N times, after the wait
                                  it asks for, as a frontend would (default 0: the walk ends at the refusal)
         """;
@@ -128,6 +136,7 @@ public sealed record LoadOptions
                 "--server-pid" => options with { ServerPid = Positive(name, value) },
                 "--database-process" => options with { DatabaseProcess = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a process name.") },
                 "--report" => options with { ReportPrefix = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
+                "--start-file" => options with { StartFile = value.Length > 0 ? value : throw new ArgumentException($"{name} needs a path.") },
                 _ => throw new ArgumentException($"Unknown option {name} {value}."),
             };
         }

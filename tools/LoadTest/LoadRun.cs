@@ -55,6 +55,12 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
             }
         }
 
+        if (options.StartFile is { } startFile)
+        {
+            Say($"Ready; the run starts when {startFile} exists.");
+            await WhenExistsAsync(startFile);
+        }
+
         var startedAt = DateTimeOffset.UtcNow;
         var cpuBefore = options.ServerPid is { } pid ? ProcessCpu.Read(pid) : null;
         var databaseCpuBefore = options.DatabaseProcess is { } database ? ProcessCpu.ReadAll(database) : null;
@@ -94,6 +100,15 @@ public sealed class LoadRun(LoadOptions options, TextWriter output)
         }
 
         return report.Passed ? 0 : 1;
+    }
+
+    /// <summary>Completes once <paramref name="path"/> exists, looking every 10 ms.</summary>
+    public static async Task WhenExistsAsync(string path)
+    {
+        while (!File.Exists(path))
+        {
+            await Task.Delay(10);
+        }
     }
 
     private async Task<(ScenarioResult Result, IReadOnlyList<TimelinePoint> Timeline)> RunAsync(
