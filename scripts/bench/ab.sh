@@ -10,6 +10,8 @@
 # request and their requests per second. Both sides meet the same machine at the same moments, so the ratio holds
 # still where the absolute figures do not. A and B swap ports each round. LOADTEST-ARGS default to the draw phase:
 # --scenario draws --applicants 3000 --concurrency 32 (32 each, 64 in all).
+# Not for settings that trade CPU for latency (a thread pool that spins longer before sleeping): a side that burns
+# more CPU also takes it from the other, so that side looks faster here while on its own it may not be.
 # Writes TestResults/ab-<time>/round-N-{a,b}.{txt,json} and summary.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
