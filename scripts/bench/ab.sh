@@ -61,7 +61,7 @@ for round in $(seq 1 "$rounds"); do
   for side in a b; do
     tree=$tree_a settings=$env_a port=5092
     [ $side = b ] && tree=$tree_b settings=$env_b port=5093
-    # Swapped each round: neither side keeps the port (or the order of starting) that might favour it.
+    # Swapped each round: neither side keeps a port that might favour it.
     [ $((round % 2)) = 0 ] && port=$((5092 + 5093 - port))
     cs="Data Source=$work/data/$side.db"; [ "$storage" = Memory ] && cs=""
     # shellcheck disable=SC2086
