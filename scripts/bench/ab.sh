@@ -49,10 +49,7 @@ for tree in $(printf '%s\n' "$tree_a" "$tree_b" | sort -u); do
   (cd "$tree" && dotnet build src/Api -c Release -nologo -v quiet >/dev/null && dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null)
 done
 
-limits=(Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000
-  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 RateLimits__RegisterBurst=1000000
-  RateLimits__RegisterPerPeriod=1000000 RateLimits__SignInBurst=1000000 RateLimits__SignInPerSecond=1000000)
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+source scripts/bench/load-settings.sh
 
 echo "A: ${before:-this tree} ${env_a}; B: this tree ${env_b}; $storage; load tool each: ${extra[*]}" >"$out/summary.md"
 for round in $(seq 1 "$rounds"); do
@@ -65,7 +62,7 @@ for round in $(seq 1 "$rounds"); do
     [ $((round % 2)) = 0 ] && port=$((5092 + 5093 - port))
     cs="Data Source=$work/data/$side.db"; [ "$storage" = Memory ] && cs=""
     # shellcheck disable=SC2086
-    (cd "$tree/src/Api" && exec env "${limits[@]}" $settings ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+    (cd "$tree/src/Api" && exec env "${load_settings[@]}" $settings ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
       Demo__Seed=false Storage__Provider="$storage" Storage__ConnectionString="$cs" dotnet bin/Release/net10.0/PlateOrleans.Api.dll) \
       >"$out/round-$round-$side.server.log" 2>&1 &
     server[$side]=$!; pids+=($!)
@@ -81,7 +78,7 @@ for round in $(seq 1 "$rounds"); do
   # The servers' CPU time every half second from the start, until either load tool ends.
   t0=$(date +%s.%N); touch "$work/go"
   while kill -0 "${load[a]}" 2>/dev/null && kill -0 "${load[b]}" 2>/dev/null; do
-    echo "$(echo "$(date +%s.%N) - $t0" | bc) $(cpu "${server[a]}") $(cpu "${server[b]}")" >>"$out/round-$round.cpu"
+    echo "$(echo "$(date +%s.%N) - $t0" | bc) $(process_cpu "${server[a]}") $(process_cpu "${server[b]}")" >>"$out/round-$round.cpu"
     sleep 0.5
   done
   wait "${load[a]}" "${load[b]}" || true

@@ -52,9 +52,7 @@ dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build bench/Baseline -c Release -nologo -v quiet >/dev/null
 dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null
 
-limits=(Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000
-  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 RateLimits__RegisterBurst=1000000
-  RateLimits__RegisterPerPeriod=1000000 RateLimits__SignInBurst=1000000 RateLimits__SignInPerSecond=1000000)
+source scripts/bench/load-settings.sh
 port=5090
 echo "load tool: ${extra[*]}" >"$out/summary.md"
 echo "" >>"$out/summary.md"
@@ -64,7 +62,7 @@ for target in $targets; do
   case "$target" in
     baseline)
       start_pg baseline
-      (cd bench/Baseline && exec env "${limits[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+      (cd bench/Baseline && exec env "${load_settings[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" \
         ConnectionStrings__Baseline="$pg;Database=baseline" Admin__Username=admin Admin__Password=Admin-Passw0rd \
         Jwt__SigningKey=baseline-bench-signing-key-0123456789abcdef dotnet bin/Release/net10.0/PlateOrleans.Baseline.dll) \
         >"$out/$target.server.log" 2>&1 & ;;
@@ -75,7 +73,7 @@ for target in $targets; do
       [ "$target" = orleans-memory ] && provider=Memory cs=""
       [ "$target" = orleans-pg ] && start_pg orleans
       # shellcheck disable=SC2086
-      (cd src/Api && exec env "${limits[@]}" ${SERVER_ENV:-} ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
+      (cd src/Api && exec env "${load_settings[@]}" ${SERVER_ENV:-} ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Demo__Seed=false \
         Storage__Provider=$provider Storage__ConnectionString="$cs" dotnet bin/Release/net10.0/PlateOrleans.Api.dll) \
         >"$out/$target.server.log" 2>&1 & ;;
     *) echo "unknown target $target" >&2; exit 2 ;;

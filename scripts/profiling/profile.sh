@@ -12,6 +12,7 @@
 # Needs perf (Debian's linux-perf) and dotnet-counters (`dotnet tool install -g dotnet-counters`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/bench/load-settings.sh
 
 storage=Memory connection="" after=2 duration=15 io=false
 while [ $# -gt 0 ]; do
@@ -35,19 +36,17 @@ data=$(mktemp -d)
 dotnet build src/Api -c Release -nologo -v quiet >/dev/null
 dotnet build tools/LoadTest -c Release -nologo -v quiet >/dev/null
 
-# The settings of a load test: cheap password hashing, no per-address limit (one load machine is one address).
+# With the settings of a load test (scripts/bench/load-settings.sh).
 (cd src/Api && exec env DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
   Demo__Seed=false Storage__Provider="$storage" \
   Storage__ConnectionString="${connection:-Data Source=$data/plates.db}" \
-  Auth__PasswordIterations=1000 RateLimits__AddressBurst=1000000 RateLimits__AddressPerSecond=1000000 \
-  RateLimits__UserBurst=1000000 RateLimits__UserPerSecond=1000000 RateLimits__RegisterBurst=1000000 \
-  RateLimits__RegisterPerPeriod=1000000 RateLimits__SignInBurst=1000000 RateLimits__SignInPerSecond=1000000 \
+  "${load_settings[@]}" \
   dotnet bin/Release/net10.0/PlateOrleans.Api.dll) >"$out/api.log" 2>&1 &
 api=$!
 trap 'kill $api 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 
-cpu() { awk '{print $14 + $15}' "/proc/$api/stat"; }   # user + system, in clock ticks
+cpu() { process_cpu "$api"; }
 dotnet tools/LoadTest/bin/Release/net10.0/PlateOrleans.LoadTest.dll --url "http://127.0.0.1:$port" "$@" >"$out/load.txt" 2>&1 &
 load=$!
 until grep -q '^Warm-up:' "$out/load.txt" 2>/dev/null; do
