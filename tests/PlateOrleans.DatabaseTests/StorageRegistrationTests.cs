@@ -1,4 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Storage;
+using PlateOrleans.Grains;
 using PlateOrleans.Contracts;
 using PlateOrleans.Grains.Ledger;
 using PlateOrleans.Silo.Storage;
@@ -38,6 +43,10 @@ public sealed class StorageRegistrationTests
         Assert.True(await reminders.HasReminderAsync());
         Assert.IsType<InMemoryPlateLedger>(host.Service<IPlateLedger>());
         Assert.IsType<InMemoryAuditTrail>(host.Service<IAuditTrail>());
+        // States round-trip through Orleans' serializer, as in the database providers, not the memory provider's default JSON.
+        var storage = host.Service<IOptionsMonitor<MemoryGrainStorageOptions>>();
+        Assert.All(new[] { ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, StorageNames.Selections },
+            name => Assert.IsType<OrleansGrainStorageSerializer>(storage.Get(name).GrainStorageSerializer));
     }
 
     [SkippableTheory]

@@ -21,10 +21,13 @@ public static class StorageHostingExtensions
     /// </summary>
     public static ISiloBuilder UsePlateStorage(this ISiloBuilder silo, StorageOptions options)
     {
+        // Every provider stores with Orleans' own binary serializer, not the providers' default JSON: the state types
+        // are [GenerateSerializer] records, versioned by their [Id]s, and hold collections the JSON serializer cannot
+        // rebuild. The memory provider too, so that the grain tests (which run on it) round-trip states as production does.
         if (options.Provider == StorageProvider.Memory)
         {
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryGrainStorage(StorageNames.Selections);
+            silo.AddMemoryGrainStorageAsDefault(WithOrleansSerializer);
+            silo.AddMemoryGrainStorage(StorageNames.Selections, WithOrleansSerializer);
             silo.UseInMemoryReminderService();
             return silo;
         }
@@ -32,8 +35,6 @@ public static class StorageHostingExtensions
         var connectionString = options.ResolveConnectionString();
         var invariant = options.AdoNetInvariant;
         silo.Services.AddSchemaMigration(options);
-        // Orleans' own binary serializer, not the provider's default JSON: the state types are [GenerateSerializer]
-        // records, versioned by their [Id]s, and hold collections the JSON serializer cannot rebuild.
         silo.AddAdoNetGrainStorageAsDefault((OptionsBuilder<AdoNetGrainStorageOptions> storage) => storage.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = invariant;
@@ -57,6 +58,9 @@ public static class StorageHostingExtensions
 
         return silo;
     }
+
+    private static void WithOrleansSerializer(OptionsBuilder<MemoryGrainStorageOptions> storage) =>
+        storage.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
 
     /// <summary>
     /// Cluster membership in PostgreSQL, so that silos on several machines find each other, with the schema
