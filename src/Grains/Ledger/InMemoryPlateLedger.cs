@@ -2,32 +2,41 @@ namespace PlateOrleans.Grains.Ledger;
 
 /// <summary>
 /// The ledger kept in process memory, for the in-memory storage mode and grain tests: the same guards as the
-/// database (one live row per office and plate, one per VIN), lost when the process ends.
+/// database (one live row per office and plate, one per VIN), lost when the process ends. The live rows are found
+/// through indexes, as the database's unique indexes find them, so that a reservation costs the same at the ten
+/// thousandth applicant as at the first.
 /// </summary>
 public sealed class InMemoryPlateLedger : IPlateLedger
 {
     private readonly object _gate = new();
     private readonly List<LedgerEntry> _rows = [];
 
+    /// <summary>The position in <see cref="_rows"/> of each VIN's live row.</summary>
+    private readonly Dictionary<string, int> _liveByVin = new(StringComparer.Ordinal);
+
+    /// <summary>The position in <see cref="_rows"/> of each office's and plate's live row.</summary>
+    private readonly Dictionary<(string OfficeCode, string Plate), int> _liveByPlate = [];
+
     public Task<LedgerWriteResult> ReserveAsync(LedgerEntry entry, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            var byVin = _rows.FindLast(r => r.IsLive && r.Vin == entry.Vin);
-            if (byVin is not null)
+            if (_liveByVin.TryGetValue(entry.Vin, out var i))
             {
+                var byVin = _rows[i];
                 return Task.FromResult(byVin.OfficeCode == entry.OfficeCode && byVin.Plate == entry.Plate
                     ? new LedgerWriteResult(LedgerWriteStatus.AlreadyWritten, byVin)
                     : new LedgerWriteResult(LedgerWriteStatus.VinHasOther, byVin));
             }
 
-            var byPlate = _rows.FindLast(r => r.IsLive && r.OfficeCode == entry.OfficeCode && r.Plate == entry.Plate);
-            if (byPlate is not null)
+            if (_liveByPlate.TryGetValue((entry.OfficeCode, entry.Plate), out i))
             {
-                return Task.FromResult(new LedgerWriteResult(LedgerWriteStatus.PlateTaken, byPlate));
+                return Task.FromResult(new LedgerWriteResult(LedgerWriteStatus.PlateTaken, _rows[i]));
             }
 
             _rows.Add(entry with { ExchangedAt = null, ReleasedAt = null });
+            _liveByVin[entry.Vin] = _rows.Count - 1;
+            _liveByPlate[(entry.OfficeCode, entry.Plate)] = _rows.Count - 1;
             return Task.FromResult(new LedgerWriteResult(LedgerWriteStatus.Written));
         }
     }
@@ -39,7 +48,7 @@ public sealed class InMemoryPlateLedger : IPlateLedger
     {
         lock (_gate)
         {
-            return Task.FromResult(_rows.FindLast(r => r.IsLive && r.Vin == vin));
+            return Task.FromResult(_liveByVin.TryGetValue(vin, out var i) ? _rows[i] : null);
         }
     }
 
@@ -75,13 +84,18 @@ public sealed class InMemoryPlateLedger : IPlateLedger
     {
         lock (_gate)
         {
-            var i = _rows.FindLastIndex(r => r.IsLive && !r.IsIssued && r.OfficeCode == officeCode && r.Plate == plate);
-            if (i < 0)
+            if (!_liveByPlate.TryGetValue((officeCode, plate), out var i) || _rows[i].IsIssued)
             {
                 return Task.FromResult(false);
             }
 
-            _rows[i] = change(_rows[i]);
+            var changed = _rows[i] = change(_rows[i]);
+            if (!changed.IsLive)
+            {
+                _liveByVin.Remove(changed.Vin);
+                _liveByPlate.Remove((officeCode, plate));
+            }
+
             return Task.FromResult(true);
         }
     }
