@@ -31,7 +31,12 @@ public sealed class RateLimitOptions
     /// Steps of formal selections (POSTs that write) in progress at once, in this API process; beyond it a step is
     /// refused at once with 503 and <c>Retry-After</c>, so that those admitted keep their latency. 0: no limit.
     /// </summary>
-    public int ConcurrentWrites { get; set; } = 256;
+    /// <remarks>
+    /// Sized by the opening-day spike on a 2-core node (<c>docs/benchmarks.md</c>, issue 7's twelfth stop): past the
+    /// few dozen steps that keep the cores busy, more admitted steps mostly wait longer. On SQLite the worst
+    /// endpoint's p99 was 162-406 ms at 256 and 118-119 ms at 96, the applicants finished within the same spread.
+    /// </remarks>
+    public int ConcurrentWrites { get; set; } = 96;
 }
 
 /// <summary>Per-user and per-address rate limiting, answered with <c>rate_limited</c> and <c>Retry-After</c>.</summary>
