@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using PlateOrleans.Api.Operations;
 
 namespace PlateOrleans.ApiTests;
 
@@ -110,5 +112,24 @@ public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneW
             length = _json.Length;
             return true;
         }
+    }
+}
+
+/// <summary>The write limit in force: the configured one, or the default of the hosting mode.</summary>
+public sealed class WriteLimitTests
+{
+    [Theory]
+    [InlineData(null, false, RateLimitOptions.StandaloneConcurrentWrites)]
+    [InlineData(null, true, RateLimitOptions.ClientConcurrentWrites)]
+    [InlineData("40", true, 40)]
+    [InlineData("0", false, 0)]
+    public void TheLimitIsTheConfiguredOneOrTheHostingModesDefault(string? configured, bool clusterClient, int expected)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["RateLimits:ConcurrentWrites"] = configured })
+            .Build();
+        var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+
+        Assert.Equal(expected, limits.ConcurrentWritesFor(clusterClient));
     }
 }

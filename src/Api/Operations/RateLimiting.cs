@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using PlateOrleans.Api.Http;
 using PlateOrleans.Contracts;
+using PlateOrleans.Silo.Hosting;
 
 namespace PlateOrleans.Api.Operations;
 
@@ -29,14 +30,28 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Steps of formal selections (POSTs that write) in progress at once, in this API process; beyond it a step is
-    /// refused at once with 503 and <c>Retry-After</c>, so that those admitted keep their latency. 0: no limit.
+    /// refused at once with 503 and <c>Retry-After</c>, so that those admitted keep their latency. 0: no limit. Unset:
+    /// <see cref="StandaloneConcurrentWrites"/> for an API that hosts its silo, <see cref="ClientConcurrentWrites"/>
+    /// for an API node of a cluster.
     /// </summary>
+    public int? ConcurrentWrites { get; set; }
+
     /// <remarks>
-    /// Sized by the opening-day spike on a 2-core node (<c>docs/benchmarks.md</c>, issue 7's twelfth stop): past the
+    /// Sized by the opening-day spike on a 2-core machine (<c>docs/benchmarks.md</c>, issue 7's twelfth stop): past the
     /// few dozen steps that keep the cores busy, more admitted steps mostly wait longer. On SQLite the worst
     /// endpoint's p99 was 162-406 ms at 256 and 118-119 ms at 96, the applicants finished within the same spread.
     /// </remarks>
-    public int ConcurrentWrites { get; set; } = 96;
+    public const int StandaloneConcurrentWrites = 96;
+
+    /// <remarks>
+    /// An API node of a cluster waits for silos in other processes, so each step it admits is in progress longer: on
+    /// the 2-silo loopback cluster 96 finished 6,408 applicants of the spike where 256 finished 11,624-12,582.
+    /// </remarks>
+    public const int ClientConcurrentWrites = 256;
+
+    /// <summary>The limit in force: the configured one, or the default of the hosting mode.</summary>
+    public int ConcurrentWritesFor(bool clusterClient) =>
+        ConcurrentWrites ?? (clusterClient ? ClientConcurrentWrites : StandaloneConcurrentWrites);
 }
 
 /// <summary>Per-user and per-address rate limiting, answered with <c>rate_limited</c> and <c>Retry-After</c>.</summary>
@@ -60,6 +75,7 @@ public static class RateLimiting
     public static IServiceCollection AddPlateRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var concurrentWrites = limits.ConcurrentWritesFor(OrleansHostingOptions.FromConfiguration(configuration).IsClient);
         return services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
@@ -70,9 +86,9 @@ public static class RateLimiting
                 Bucket("register:" + http.Connection.RemoteIpAddress, limits.RegisterBurst, limits.RegisterPerPeriod, limits.RegisterPeriod));
             o.AddPolicy(SignInPolicy, http =>
                 Bucket("sign-in:" + http.Connection.RemoteIpAddress, limits.SignInBurst, limits.SignInPerSecond, TimeSpan.FromSeconds(1)));
-            o.AddPolicy(WritesPolicy, _ => limits.ConcurrentWrites <= 0
+            o.AddPolicy(WritesPolicy, _ => concurrentWrites <= 0
                 ? RateLimitPartition.GetNoLimiter("writes")
-                : RateLimitPartition.GetConcurrencyLimiter("writes", _ => new ConcurrencyLimiterOptions { PermitLimit = limits.ConcurrentWrites, QueueLimit = 0 }));
+                : RateLimitPartition.GetConcurrencyLimiter("writes", _ => new ConcurrencyLimiterOptions { PermitLimit = concurrentWrites, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
                 if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _)
