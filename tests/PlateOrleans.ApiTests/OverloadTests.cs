@@ -32,7 +32,7 @@ public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneW
 
         // The first applicant's draw takes the one place and keeps it while its body is on the way.
         var (holder, holderVin) = applicants[0];
-        var (held, heldBody) = await HoldTheOnePlaceAsync(holder.Client, SelectionPath(holderVin, "draws"));
+        var (held, heldBody) = await HoldTheOnePlaceAsync(Factory, holder.Client, SelectionPath(holderVin, "draws"));
 
         var others = applicants.Skip(1).ToList();
         var answers = await Task.WhenAll(others.Select(a => a.citizen.Client.PostAsJsonAsync(SelectionPath(a.vin, "draws"), new { excludeFour = false })));
@@ -58,10 +58,10 @@ public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneW
     /// change nothing (a malformed VIN, answered 400 when it gets the place) is then refused with 503. Such a probe can
     /// take the place first and the draw be refused; the draw is then sent again.
     /// </summary>
-    private async Task<(Task<HttpResponseMessage> Held, HeldBody Body)> HoldTheOnePlaceAsync(HttpClient client, string path)
+    internal static async Task<(Task<HttpResponseMessage> Held, HeldBody Body)> HoldTheOnePlaceAsync(ApiFactory factory, HttpClient client, string path)
     {
         // The server's own client: the factory's default one reads a request's whole body before sending it, to follow redirects.
-        var streaming = Factory.Server.CreateClient();
+        var streaming = factory.Server.CreateClient();
         streaming.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
         var body = new HeldBody("""{"excludeFour":false}""");
         var held = streaming.PostAsync(path, body);
@@ -88,7 +88,7 @@ public sealed class OverloadTests(OneWriteAtATimeFactory factory) : ApiTest<OneW
     }
 
     /// <summary>A JSON body sent only once released: its request keeps its place among the writes meanwhile.</summary>
-    private sealed class HeldBody : HttpContent
+    internal sealed class HeldBody : HttpContent
     {
         private readonly byte[] _json;
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -131,5 +131,45 @@ public sealed class WriteLimitTests
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
 
         Assert.Equal(expected, limits.ConcurrentWritesFor(clusterClient));
+    }
+}
+
+/// <summary>The API with room for one step in progress per user, and plenty for all.</summary>
+public sealed class OneWritePerUserFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["RateLimits:ConcurrentWrites"] = "1000",
+        ["RateLimits:UserConcurrentWrites"] = "1",
+    };
+}
+
+/// <summary>One user cannot take the places of everyone: beyond their own steps in progress, theirs are refused.</summary>
+public sealed class UserWriteLimitTests(OneWritePerUserFactory factory) : ApiTest<OneWritePerUserFactory>(factory), IClassFixture<OneWritePerUserFactory>
+{
+    [Fact]
+    public async Task AUserBeyondTheirStepsInProgressIsRefusedWhileOthersGoOn()
+    {
+        var office = await Api.CreateOfficeAsync();
+        var (holder, holderVin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(holder, holderVin);
+        var (other, otherVin) = await Api.ApplicantAsync(office);
+        await Api.WalkToDrawingAsync(other, otherVin);
+
+        var (held, heldBody) = await OverloadTests.HoldTheOnePlaceAsync(Factory, holder.Client, SelectionPath(holderVin, "draws"));
+
+        // The holder's next step waits for their first: refused at once, nothing changed.
+        var refused = await holder.Client.PostAsJsonAsync(SelectionPath(holderVin, "draws"), new { excludeFour = false });
+        await ExpectProblem(HttpStatusCode.ServiceUnavailable, "unavailable", Task.FromResult(refused));
+        Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
+        // Another user's step, and the holder's reads, go on.
+        Assert.Equal(4, (await Expect(HttpStatusCode.Created, other.Client.PostAsJsonAsync(SelectionPath(otherVin, "draws"), new { excludeFour = false })))
+            .GetProperty("remainingDraws").GetInt32());
+        await Expect(HttpStatusCode.OK, holder.Client.GetAsync("/api/v1/me"));
+
+        heldBody.Release();
+        Assert.Equal(4, (await Expect(HttpStatusCode.Created, held)).GetProperty("remainingDraws").GetInt32());
+        Assert.Equal(3, (await Expect(HttpStatusCode.Created, holder.Client.PostAsJsonAsync(SelectionPath(holderVin, "draws"), new { excludeFour = false })))
+            .GetProperty("remainingDraws").GetInt32());
     }
 }

@@ -48,6 +48,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["RateLimits:SignInPerSecond"] = "100000",
             // Tests of the flow send hundreds of steps at one instant; the overload limit has tests of its own.
             ["RateLimits:ConcurrentWrites"] = "0",
+            ["RateLimits:UserConcurrentWrites"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in Settings)

@@ -49,6 +49,13 @@ public sealed class RateLimitOptions
     /// </remarks>
     public const int ClientConcurrentWrites = 256;
 
+    /// <summary>
+    /// Steps of formal selections one signed-in user has in progress at once; beyond it the user's step is refused as
+    /// overload is (503, <c>Retry-After</c>). A frontend sends one step at a time per vehicle: without it a few
+    /// accounts sending bodies slowly could hold every place of <see cref="ConcurrentWrites"/>. 0: no limit.
+    /// </summary>
+    public int UserConcurrentWrites { get; set; } = 4;
+
     /// <summary>The limit in force: the configured one, or the default of the hosting mode.</summary>
     public int ConcurrentWritesFor(bool clusterClient) =>
         ConcurrentWrites ?? (clusterClient ? ClientConcurrentWrites : StandaloneConcurrentWrites);
@@ -78,10 +85,16 @@ public static class RateLimiting
         var concurrentWrites = limits.ConcurrentWritesFor(OrleansHostingOptions.FromConfiguration(configuration).IsClient);
         return services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                http.User.Identity?.IsAuthenticated == true
-                    ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond, TimeSpan.FromSeconds(1))
-                    : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond, TimeSpan.FromSeconds(1)));
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    http.User.Identity?.IsAuthenticated == true
+                        ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond, TimeSpan.FromSeconds(1))
+                        : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond, TimeSpan.FromSeconds(1))),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    limits.UserConcurrentWrites > 0 && IsWrite(http) && http.User.Identity?.IsAuthenticated == true
+                        ? RateLimitPartition.GetConcurrencyLimiter("writes:" + http.User.Identity.Name, _ =>
+                            new ConcurrencyLimiterOptions { PermitLimit = limits.UserConcurrentWrites, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter("")));
             o.AddPolicy(RegisterPolicy, http =>
                 Bucket("register:" + http.Connection.RemoteIpAddress, limits.RegisterBurst, limits.RegisterPerPeriod, limits.RegisterPeriod));
             o.AddPolicy(SignInPolicy, http =>
@@ -91,8 +104,7 @@ public static class RateLimiting
                 : RateLimitPartition.GetConcurrencyLimiter("writes", _ => new ConcurrencyLimiterOptions { PermitLimit = concurrentWrites, QueueLimit = 0 }));
             o.OnRejected = async (context, cancellationToken) =>
             {
-                if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _)
-                    && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WritesPolicy)
+                if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _) && IsWrite(context.HttpContext))
                 {
                     context.HttpContext.Response.Headers.RetryAfter = "1";
                     await Problems.Write(context.HttpContext, Problems.Create(new PlateError(ErrorCodes.Unavailable, "系统繁忙，请稍后重试。") { RetryAfterSeconds = 1 }));
@@ -105,6 +117,10 @@ public static class RateLimiting
             };
         });
     }
+
+    /// <summary>Whether the request is a step of a formal selection (its endpoint has the <see cref="WritesPolicy"/>).</summary>
+    private static bool IsWrite(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == WritesPolicy;
 
     private static RateLimitPartition<string> Bucket(string key, int burst, int perPeriod, TimeSpan period) =>
         RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
