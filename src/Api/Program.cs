@@ -34,6 +34,7 @@ app.UsePlateCors(app.Configuration);
 app.UsePlateProblems();
 app.UsePlatePages();
 app.UseAuthentication();
+app.UseUserWriteLimit(app.Configuration);
 app.UseRateLimiter();
 app.UseAuthorization();
 

@@ -173,3 +173,59 @@ public sealed class UserWriteLimitTests(OneWritePerUserFactory factory) : ApiTes
             .GetProperty("remainingDraws").GetInt32());
     }
 }
+
+/// <summary>The per-user count behind <see cref="UserWriteLimitTests"/>.</summary>
+public sealed class StepsInProgressTests
+{
+    [Fact]
+    public void AUserAtTheLimitIsRefusedUntilOneOfTheirStepsEndsAndOthersCountApart()
+    {
+        var steps = new StepsInProgress(limit: 2);
+
+        Assert.True(steps.TryEnter("a"));
+        Assert.True(steps.TryEnter("a"));
+        Assert.False(steps.TryEnter("a"));
+        Assert.True(steps.TryEnter("b"));
+        steps.Leave("a");
+        Assert.True(steps.TryEnter("a"));
+    }
+
+    [Fact]
+    public async Task ConcurrentEntriesNeverPassTheLimitAndLeaveNothingBehind()
+    {
+        var steps = new StepsInProgress(limit: 3);
+        var inside = 0;
+        var most = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (!steps.TryEnter("a"))
+                {
+                    continue;
+                }
+
+                var now = Interlocked.Increment(ref inside);
+                InterlockedMax(ref most, now);
+                Interlocked.Decrement(ref inside);
+                steps.Leave("a");
+            }
+        })));
+
+        Assert.InRange(most, 1, 3);
+        // Nobody is in progress: a full count again for the next steps.
+        Assert.True(steps.TryEnter("a") && steps.TryEnter("a") && steps.TryEnter("a"));
+        Assert.False(steps.TryEnter("a"));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+}

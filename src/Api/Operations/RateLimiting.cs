@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -85,16 +86,10 @@ public static class RateLimiting
         var concurrentWrites = limits.ConcurrentWritesFor(OrleansHostingOptions.FromConfiguration(configuration).IsClient);
         return services.AddRateLimiter(o =>
         {
-            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                    http.User.Identity?.IsAuthenticated == true
-                        ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond, TimeSpan.FromSeconds(1))
-                        : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond, TimeSpan.FromSeconds(1))),
-                PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                    limits.UserConcurrentWrites > 0 && IsWrite(http) && http.User.Identity?.IsAuthenticated == true
-                        ? RateLimitPartition.GetConcurrencyLimiter("writes:" + http.User.Identity.Name, _ =>
-                            new ConcurrencyLimiterOptions { PermitLimit = limits.UserConcurrentWrites, QueueLimit = 0 })
-                        : RateLimitPartition.GetNoLimiter("")));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.User.Identity?.IsAuthenticated == true
+                    ? Bucket("user:" + http.User.Identity.Name, limits.UserBurst, limits.UserPerSecond, TimeSpan.FromSeconds(1))
+                    : Bucket("ip:" + http.Connection.RemoteIpAddress, limits.AddressBurst, limits.AddressPerSecond, TimeSpan.FromSeconds(1)));
             o.AddPolicy(RegisterPolicy, http =>
                 Bucket("register:" + http.Connection.RemoteIpAddress, limits.RegisterBurst, limits.RegisterPerPeriod, limits.RegisterPeriod));
             o.AddPolicy(SignInPolicy, http =>
@@ -106,8 +101,7 @@ public static class RateLimiting
             {
                 if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _) && IsWrite(context.HttpContext))
                 {
-                    context.HttpContext.Response.Headers.RetryAfter = "1";
-                    await Problems.Write(context.HttpContext, Problems.Create(new PlateError(ErrorCodes.Unavailable, "系统繁忙，请稍后重试。") { RetryAfterSeconds = 1 }));
+                    await RefuseAsOverloadedAsync(context.HttpContext);
                     return;
                 }
 
@@ -116,6 +110,51 @@ public static class RateLimiting
                 await Problems.Write(context.HttpContext, Problems.Create(new PlateError(ErrorCodes.RateLimited, "请求过于频繁，请稍后再试。") { RetryAfterSeconds = seconds }));
             };
         });
+    }
+
+    /// <summary>
+    /// Refuses a signed-in user's step of a formal selection beyond <see cref="RateLimitOptions.UserConcurrentWrites"/>
+    /// of theirs in progress, as overload is refused. Before the rate limiter, so that the steps refused here never
+    /// take a place of the process-wide limit. A counter per user: nothing to walk, nothing kept for idle users.
+    /// </summary>
+    public static IApplicationBuilder UseUserWriteLimit(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        var limit = (configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions()).UserConcurrentWrites;
+        if (limit <= 0)
+        {
+            return app;
+        }
+
+        var inProgress = new StepsInProgress(limit);
+        return app.Use(async (http, next) =>
+        {
+            if (!IsWrite(http) || http.User.Identity is not { IsAuthenticated: true, Name: { } user })
+            {
+                await next(http);
+                return;
+            }
+
+            if (!inProgress.TryEnter(user))
+            {
+                await RefuseAsOverloadedAsync(http);
+                return;
+            }
+
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                inProgress.Leave(user);
+            }
+        });
+    }
+
+    private static Task RefuseAsOverloadedAsync(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Problems.Write(http, Problems.Create(new PlateError(ErrorCodes.Unavailable, "系统繁忙，请稍后重试。") { RetryAfterSeconds = 1 }));
     }
 
     /// <summary>Whether the request is a step of a formal selection (its endpoint has the <see cref="WritesPolicy"/>).</summary>
@@ -131,4 +170,46 @@ public static class RateLimiting
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+}
+
+/// <summary>How many steps each user has in progress; a user with none has no entry.</summary>
+internal sealed class StepsInProgress(int limit)
+{
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>Counts one more step of the user's, unless they have <c>limit</c> in progress already.</summary>
+    public bool TryEnter(string user)
+    {
+        while (true)
+        {
+            if (!_counts.TryGetValue(user, out var count))
+            {
+                if (_counts.TryAdd(user, 1))
+                {
+                    return true;
+                }
+            }
+            else if (count >= limit)
+            {
+                return false;
+            }
+            else if (_counts.TryUpdate(user, count + 1, count))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Counts one step of the user's less (one that <see cref="TryEnter"/> counted).</summary>
+    public void Leave(string user)
+    {
+        while (true)
+        {
+            var count = _counts[user];
+            if (count == 1 ? _counts.TryRemove(KeyValuePair.Create(user, 1)) : _counts.TryUpdate(user, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
 }
