@@ -34,7 +34,7 @@ app.UsePlateCors(app.Configuration);
 app.UsePlateProblems();
 app.UsePlatePages();
 app.UseAuthentication();
-app.UseUserWriteLimit(app.Configuration);
+app.UseUserWriteLimit();
 app.UseRateLimiter();
 app.UseAuthorization();
 

@@ -84,6 +84,7 @@ public static class RateLimiting
     {
         var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         var concurrentWrites = limits.ConcurrentWritesFor(OrleansHostingOptions.FromConfiguration(configuration).IsClient);
+        services.AddSingleton(limits);
         return services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
@@ -117,9 +118,9 @@ public static class RateLimiting
     /// of theirs in progress, as overload is refused. Before the rate limiter, so that the steps refused here never
     /// take a place of the process-wide limit. A counter per user: nothing to walk, nothing kept for idle users.
     /// </summary>
-    public static IApplicationBuilder UseUserWriteLimit(this IApplicationBuilder app, IConfiguration configuration)
+    public static IApplicationBuilder UseUserWriteLimit(this IApplicationBuilder app)
     {
-        var limit = (configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions()).UserConcurrentWrites;
+        var limit = app.ApplicationServices.GetRequiredService<RateLimitOptions>().UserConcurrentWrites;
         if (limit <= 0)
         {
             return app;
